@@ -1,0 +1,78 @@
+package io.usersync.capture;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the capture stage needs, immutable and typed. The app loads it from the environment and
+ * validates it as a whole; this record only refuses values no caller should ever pass.
+ *
+ * @param database        where {@code auth.users} lives
+ * @param kafkaBootstrapServers the Kafka cluster to publish to
+ * @param topic           the CDC topic ({@code usersync.auth.users.cdc} by default)
+ * @param topicPartitions partitions of the CDC topic when capture creates it
+ * @param slotName        logical replication slot, one per deployment
+ * @param publicationName publication on {@code auth.users} and the heartbeat table
+ * @param offsets         where Debezium keeps its position in the WAL
+ * @param pollInterval    how long the engine waits for more changes before it hands over a batch
+ * @param maxBatchSize    most changes in one batch
+ * @param heartbeatInterval how often a heartbeat is written and captured, so the slot advances when
+ *                        {@code auth.users} is idle
+ */
+public record CaptureConfig(
+        DatabaseConnection database,
+        String kafkaBootstrapServers,
+        String topic,
+        int topicPartitions,
+        String slotName,
+        String publicationName,
+        OffsetStore offsets,
+        Duration pollInterval,
+        int maxBatchSize,
+        Duration heartbeatInterval) {
+
+    public static final String DEFAULT_SLOT = "usersync";
+    public static final String DEFAULT_PUBLICATION = "usersync";
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
+    public static final int DEFAULT_MAX_BATCH_SIZE = 4096;
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
+    public CaptureConfig {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(slotName, "slotName");
+        Objects.requireNonNull(publicationName, "publicationName");
+        Objects.requireNonNull(offsets, "offsets");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        if (topicPartitions < 1 || maxBatchSize < 1) {
+            throw new IllegalArgumentException("topicPartitions and maxBatchSize must be positive");
+        }
+    }
+
+    /** A database to capture from: its JDBC URL and credentials. */
+    public record DatabaseConnection(String jdbcUrl, String user, String password) {
+
+        public DatabaseConnection {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            Objects.requireNonNull(user, "user");
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseConnection[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=****]";
+        }
+    }
+
+    /** Debezium's offsets: a Kafka topic in production, a file for a single embedded process. */
+    public sealed interface OffsetStore {
+
+        record KafkaTopic(String topic) implements OffsetStore {
+        }
+
+        record File(Path path) implements OffsetStore {
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.usersync.capture.engine;
+
+import java.util.Properties;
+
+import org.postgresql.Driver;
+
+import io.usersync.capture.CaptureConfig;
+import io.usersync.capture.CaptureConfig.OffsetStore;
+
+/** Translates the capture config into the embedded Debezium PostgreSQL connector's properties. */
+public final class DebeziumProperties {
+
+    public static final String CAPTURED_TABLE = "auth.users";
+    public static final String HEARTBEAT_TABLE = "usersync.capture_heartbeat";
+
+    private DebeziumProperties() {
+    }
+
+    /** Debezium's destination for changes of {@code auth.users}; records for anything else are not published. */
+    public static String capturedDestination(CaptureConfig config) {
+        return config.slotName() + "." + CAPTURED_TABLE;
+    }
+
+    public static Properties of(CaptureConfig config) {
+        Properties url = Driver.parseURL(config.database().jdbcUrl(), null);
+        if (url == null) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + config.database().jdbcUrl());
+        }
+        Properties props = new Properties();
+        props.setProperty("name", "usersync-capture");
+        props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        // The slot names the capture: Debezium scopes its offsets and metrics by this prefix.
+        props.setProperty("topic.prefix", config.slotName());
+
+        props.setProperty("database.hostname", url.getProperty("PGHOST"));
+        props.setProperty("database.port", url.getProperty("PGPORT"));
+        props.setProperty("database.dbname", url.getProperty("PGDBNAME"));
+        props.setProperty("database.user", config.database().user());
+        if (config.database().password() != null) {
+            props.setProperty("database.password", config.database().password());
+        }
+        if (url.getProperty("sslmode") != null) {
+            props.setProperty("database.sslmode", url.getProperty("sslmode"));
+        }
+
+        props.setProperty("plugin.name", "pgoutput");
+        props.setProperty("slot.name", config.slotName());
+        props.setProperty("publication.name", config.publicationName());
+        props.setProperty("publication.autocreate.mode", "filtered");
+        // The heartbeat table is captured too: its changes move the slot when auth.users is idle.
+        props.setProperty("table.include.list", CAPTURED_TABLE + "," + HEARTBEAT_TABLE);
+        props.setProperty("snapshot.mode", "initial");
+        props.setProperty("tombstones.on.delete", "true");
+
+        props.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
+        props.setProperty("heartbeat.action.query", "insert into " + HEARTBEAT_TABLE + " (id, beat_at) values (1, now())"
+                + " on conflict (id) do update set beat_at = excluded.beat_at");
+
+        // Latency: the default 500 ms poll interval dominates commit-to-Kafka time.
+        props.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
+        props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
+        props.setProperty("max.queue.size", Integer.toString(config.maxBatchSize() * 4));
+
+        props.setProperty("converter.schemas.enable", "false");
+        props.setProperty("key.converter.schemas.enable", "false");
+        props.setProperty("value.converter.schemas.enable", "false");
+
+        props.setProperty("offset.flush.interval.ms", "1000");
+        if (config.offsets() instanceof OffsetStore.KafkaTopic kafka) {
+            props.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+            props.setProperty("offset.storage.topic", kafka.topic());
+            props.setProperty("offset.storage.partitions", "1");
+            props.setProperty("offset.storage.replication.factor", "-1");
+            props.setProperty("bootstrap.servers", config.kafkaBootstrapServers());
+        } else if (config.offsets() instanceof OffsetStore.File file) {
+            props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+            props.setProperty("offset.storage.file.filename", file.path().toAbsolutePath().toString());
+        }
+        return props;
+    }
+}

@@ -1,0 +1,115 @@
+package io.usersync.capture.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.debezium.DebeziumException;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.usersync.capture.CaptureConfig;
+
+/**
+ * Publishes each batch of {@code auth.users} changes to the CDC topic, keyed by user id, and marks the
+ * batch processed only after Kafka acknowledged every record of it: Debezium's offsets never run ahead
+ * of what Kafka holds. Changes of other tables (the heartbeat) are marked processed without publishing.
+ */
+public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>>, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaChangePublisher.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Producer<String, String> producer;
+    private final String topic;
+    private final String capturedDestination;
+
+    public KafkaChangePublisher(Producer<String, String> producer, String topic, String capturedDestination) {
+        this.producer = producer;
+        this.topic = topic;
+        this.capturedDestination = capturedDestination;
+    }
+
+    /** A producer tuned for this job: idempotent and ordered per key, with a short linger for latency. */
+    public static KafkaChangePublisher create(CaptureConfig config) {
+        Map<String, Object> producerConfig = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, "usersync-capture",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
+                config.topic(), DebeziumProperties.capturedDestination(config));
+    }
+
+    @Override
+    public void handleBatch(List<ChangeEvent<String, String>> records,
+            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
+        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+        for (ChangeEvent<String, String> record : records) {
+            if (capturedDestination.equals(record.destination())) {
+                sends.add(producer.send(new ProducerRecord<>(topic, userId(record.key()), record.value())));
+            }
+        }
+        for (Future<RecordMetadata> send : sends) {
+            awaitAcknowledged(send);
+        }
+        for (ChangeEvent<String, String> record : records) {
+            committer.markProcessed(record);
+        }
+        committer.markBatchFinished();
+        if (!sends.isEmpty()) {
+            log.debug("Published {} changes to {}", sends.size(), topic);
+        }
+    }
+
+    @Override
+    public boolean supportsTombstoneEvents() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    private static void awaitAcknowledged(Future<RecordMetadata> send) throws InterruptedException {
+        try {
+            send.get();
+        } catch (ExecutionException e) {
+            // Stops the engine with these changes unmarked: they are read again on the next start.
+            throw new DebeziumException("Kafka did not acknowledge a change; capture stops without moving its offset",
+                    e.getCause());
+        }
+    }
+
+    /** Debezium's key is {@code {"id":"<uuid>"}}; the topic's key is the plain id. */
+    static String userId(String debeziumKey) {
+        try {
+            JsonNode id = MAPPER.readTree(debeziumKey).get("id");
+            if (id == null || !id.isTextual()) {
+                throw new DebeziumException("change key has no id");
+            }
+            return id.asText();
+        } catch (JsonProcessingException e) {
+            throw new DebeziumException("change key is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.usersync.capture.preflight;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import io.usersync.capture.CaptureConfig;
+import io.usersync.capture.engine.DebeziumProperties;
+
+/**
+ * Checks, before Debezium starts, what users most often get wrong, and reports all of it at once with
+ * the fix for each: Debezium's own errors come late, one at a time, and rarely name the fix.
+ */
+public final class Preflight {
+
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
+
+    private final CaptureConfig config;
+
+    public Preflight(CaptureConfig config) {
+        this.config = config;
+    }
+
+    /** Throws {@link CaptureStartupException} naming every problem found. */
+    public void check() {
+        List<String> problems = new ArrayList<>();
+        checkDatabase(problems);
+        checkKafka(problems);
+        if (!problems.isEmpty()) {
+            throw new CaptureStartupException(problems);
+        }
+    }
+
+    private void checkDatabase(List<String> problems) {
+        CaptureConfig.DatabaseConnection db = config.database();
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            String walLevel = queryString(connection, "show wal_level");
+            if (!"logical".equals(walLevel)) {
+                problems.add("PostgreSQL runs with wal_level=" + walLevel + "; logical replication needs wal_level=logical. "
+                        + "Fix: ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL.");
+            }
+            if (!queryBoolean(connection, "select rolreplication or rolsuper from pg_roles where rolname = current_user")) {
+                problems.add("database user '" + db.user() + "' may not use replication. "
+                        + "Fix: ALTER ROLE " + db.user() + " WITH REPLICATION; (or connect as a role that has it).");
+            }
+            boolean usersTable = exists(connection, "select to_regclass('auth.users')");
+            if (!usersTable) {
+                problems.add("table auth.users does not exist in this database. Fix: point USERSYNC_DB_URL at the "
+                        + "database of your Supabase project, or create the dev auth schema with 'usersync migrate --dev-auth-schema'.");
+            }
+            if (!exists(connection, "select to_regclass('" + DebeziumProperties.HEARTBEAT_TABLE + "')")) {
+                problems.add("table " + DebeziumProperties.HEARTBEAT_TABLE + " does not exist. Fix: run 'usersync migrate' first.");
+            }
+            if (usersTable) {
+                checkPublication(connection, problems);
+            }
+            checkSlot(connection, problems);
+        } catch (SQLException e) {
+            problems.add("cannot connect to PostgreSQL at " + db.jdbcUrl() + " as '" + db.user() + "': " + e.getMessage()
+                    + ". Fix: check USERSYNC_DB_URL, USERSYNC_DB_USER and USERSYNC_DB_PASSWORD.");
+        }
+    }
+
+    private void checkPublication(Connection connection, List<String> problems) throws SQLException {
+        String publication = config.publicationName();
+        String create = "CREATE PUBLICATION " + publication + " FOR TABLE " + DebeziumProperties.CAPTURED_TABLE + ", "
+                + DebeziumProperties.HEARTBEAT_TABLE + ";";
+        if (!queryBoolean(connection, "select exists(select 1 from pg_publication where pubname = ?)", publication)) {
+            boolean canCreate = queryBoolean(connection, "select r.rolsuper or (pg_has_role(current_user, c.relowner, 'USAGE')"
+                    + " and has_database_privilege(current_database(), 'CREATE'))"
+                    + " from pg_roles r, pg_class c where r.rolname = current_user and c.oid = 'auth.users'::regclass");
+            if (!canCreate) {
+                problems.add("publication '" + publication + "' does not exist and user '" + config.database().user()
+                        + "' cannot create it. Fix: as the owner of auth.users, run " + create);
+            }
+            return;
+        }
+        if (!queryBoolean(connection, "select exists(select 1 from pg_publication_tables where pubname = ?"
+                + " and schemaname = 'auth' and tablename = 'users')", publication)) {
+            problems.add("publication '" + publication + "' exists but does not publish auth.users. "
+                    + "Fix: ALTER PUBLICATION " + publication + " ADD TABLE " + DebeziumProperties.CAPTURED_TABLE + ";");
+        }
+    }
+
+    private void checkSlot(Connection connection, List<String> problems) throws SQLException {
+        String slot = config.slotName();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select plugin, active from pg_replication_slots where slot_name = ?")) {
+            statement.setString(1, slot);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                    if (!"pgoutput".equals(rs.getString("plugin"))) {
+                        problems.add("replication slot '" + slot + "' uses plugin " + rs.getString("plugin")
+                                + ", not pgoutput. Fix: choose another slot name, or drop it: SELECT pg_drop_replication_slot('"
+                                + slot + "');");
+                    }
+                    if (rs.getBoolean("active")) {
+                        problems.add("replication slot '" + slot + "' is in use by another process (is a second capture running?). "
+                                + "Fix: stop the other capture, or give this one another slot name.");
+                    }
+                    return;
+                }
+            }
+        }
+        if (!queryBoolean(connection, "select count(*) < current_setting('max_replication_slots')::int from pg_replication_slots")) {
+            problems.add("no free replication slot for '" + slot + "'. Fix: drop an unused slot "
+                    + "(SELECT pg_drop_replication_slot('name');) or raise max_replication_slots and restart PostgreSQL.");
+        }
+    }
+
+    private void checkKafka(List<String> problems) {
+        Map<String, Object> adminConfig = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(adminConfig)) {
+            admin.describeCluster().nodes().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problems.add("interrupted while reaching Kafka");
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            problems.add("Kafka is unreachable at " + config.kafkaBootstrapServers() + " (" + e.getClass().getSimpleName()
+                    + "). Fix: check KAFKA_BOOTSTRAP_SERVERS and that the brokers are up.");
+        }
+    }
+
+    private static String queryString(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static boolean exists(Connection connection, String sql) throws SQLException {
+        return queryString(connection, sql) != null;
+    }
+
+    private static boolean queryBoolean(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+}

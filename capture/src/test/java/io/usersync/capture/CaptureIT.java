@@ -1,0 +1,247 @@
+package io.usersync.capture;
+
+import static io.usersync.schemas.testing.JsonSchemaAssertions.CDC;
+import static io.usersync.schemas.testing.JsonSchemaAssertions.assertValid;
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.mapping;
+import static java.util.stream.Collectors.toList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.usersync.capture.preflight.CaptureStartupException;
+import io.usersync.embedded.EmbeddedKafkaBroker;
+import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.testing.AuthUsersTable;
+import io.usersync.schemas.testing.TestDatabase;
+
+class CaptureIT {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String GOOGLE_META = "{\"iss\":\"https://accounts.google.com\",\"name\":\"Ada Lovelace\","
+            + "\"picture\":\"https://lh3.googleusercontent.com/a/x\",\"email_verified\":true,\"nested\":{\"n\":[1,2,3]}}";
+    private static final String GOOGLE_APP_META = "{\"provider\":\"google\",\"providers\":[\"google\"]}";
+
+    private static EmbeddedKafkaBroker kafka;
+    private static EmbeddedPostgresServer postgres;
+
+    private final List<CaptureStage> stages = new ArrayList<>();
+    private final List<TestDatabase> databases = new ArrayList<>();
+
+    @BeforeAll
+    static void startServers() {
+        kafka = EmbeddedKafkaBroker.startTemporary();
+        postgres = EmbeddedPostgresServer.startTemporary();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        kafka.close();
+        postgres.close();
+    }
+
+    @AfterEach
+    void stopCaptureAndDropSlots() throws SQLException {
+        stages.forEach(CaptureStage::close);
+        for (TestDatabase database : databases) {
+            database.execute("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                    + " where slot_name = '" + database.name() + "'");
+        }
+    }
+
+    @Test
+    void shouldPublishEveryKindOfChangeInCommitOrderPerUserKeyedById() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig config = config(database);
+        start(config);
+        AuthUsersTable users = new AuthUsersTable(database);
+
+        UUID ada = users.signUp("ada@example.com", GOOGLE_META, GOOGLE_APP_META);
+        UUID bob = users.signUp("bob@example.com", "{}", "{\"provider\":\"email\",\"providers\":[\"email\"]}");
+        users.setEmail(ada, "ada.lovelace@example.com");
+        users.setUserMetadata(ada, "{\"name\":\"Ada King\"}");
+        users.softDelete(bob);
+        users.delete(ada);
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(7);
+            Map<String, List<String>> opsByUser = records.stream().collect(groupingBy(ConsumerRecord::key,
+                    mapping(record -> record.value() == null ? "tombstone" : json(record.value()).get("op").asText(), toList())));
+
+            assertThat(opsByUser).containsOnlyKeys(ada.toString(), bob.toString());
+            assertThat(opsByUser.get(ada.toString())).containsExactly("c", "u", "u", "d", "tombstone");
+            assertThat(opsByUser.get(bob.toString())).containsExactly("c", "u");
+
+            JsonNode adaCreated = json(records.stream().filter(r -> r.key().equals(ada.toString())).findFirst().orElseThrow().value());
+            assertThat(json(adaCreated.at("/after/raw_user_meta_data").asText())).isEqualTo(json(GOOGLE_META));
+            assertThat(adaCreated.at("/after/email").asText()).isEqualTo("ada@example.com");
+
+            List<JsonNode> adaChanges = valuesOf(records, ada);
+            assertThat(adaChanges.get(1).at("/after/email").asText()).isEqualTo("ada.lovelace@example.com");
+            assertThat(json(adaChanges.get(2).at("/after/raw_user_meta_data").asText())).isEqualTo(json("{\"name\":\"Ada King\"}"));
+            assertThat(valuesOf(records, bob).get(1).at("/after/deleted_at").isTextual()).isTrue();
+            records.stream().filter(r -> r.value() != null).forEach(r -> assertValid(CDC, r.value()));
+        }
+    }
+
+    @Test
+    void shouldSendExistingRowsAsSnapshotReadsThenStreamWithoutGapOrDuplicate() throws Exception {
+        TestDatabase database = migratedDatabase();
+        AuthUsersTable users = new AuthUsersTable(database);
+        Set<String> existing = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            existing.add(users.signUp("before" + i + "@example.com", "{}", "{}").toString());
+        }
+        CaptureConfig config = config(database);
+        start(config);
+        Set<String> added = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            added.add(users.signUp("after" + i + "@example.com", "{}", "{}").toString());
+        }
+        UUID sentinel = users.signUp("sentinel@example.com", "{}", "{}");
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(101);
+            Map<String, List<String>> opsByUser = records.stream().collect(groupingBy(ConsumerRecord::key,
+                    mapping(record -> json(record.value()).get("op").asText(), toList())));
+
+            assertThat(records).hasSize(101);
+            existing.forEach(id -> assertThat(opsByUser.get(id)).as(id).containsExactly("r"));
+            added.forEach(id -> assertThat(opsByUser.get(id)).as(id).containsExactly("c"));
+            assertThat(opsByUser.get(sentinel.toString())).containsExactly("c");
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryChangeMadeWhileStoppedOnceAfterRestart() throws Exception {
+        TestDatabase database = migratedDatabase();
+        AuthUsersTable users = new AuthUsersTable(database);
+        CaptureConfig config = config(database);
+        CaptureStage first = start(config);
+        UUID early = users.signUp("early@example.com", "{}", "{}");
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            reader.awaitAtLeast(1);
+        }
+        first.close();
+
+        List<UUID> whileStopped = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            UUID id = users.signUp("stopped" + i + "@example.com", "{}", "{}");
+            users.setUserMetadata(id, "{\"name\":\"Person " + i + "\"}");
+            whileStopped.add(id);
+        }
+        start(config);
+        UUID sentinel = users.signUp("sentinel@example.com", "{}", "{}");
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(102);
+            assertThat(records).extracting(ConsumerRecord::key).contains(sentinel.toString());
+            assertThat(records).hasSize(102);
+            Set<String> distinct = new HashSet<>();
+            records.forEach(r -> distinct.add(r.key() + "@" + json(r.value()).at("/source/lsn").asLong()));
+            assertThat(distinct).hasSize(102);
+            Map<String, List<String>> opsByUser = records.stream().collect(groupingBy(ConsumerRecord::key,
+                    mapping(record -> json(record.value()).get("op").asText(), toList())));
+            assertThat(opsByUser.get(early.toString())).containsExactly("c");
+            whileStopped.forEach(id -> assertThat(opsByUser.get(id.toString())).containsExactly("c", "u"));
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnAServerWithoutLogicalWalAndNameTheFix() {
+        try (EmbeddedPostgresServer replica = EmbeddedPostgresServer.startTemporary("replica")) {
+            TestDatabase database = TestDatabase.migrated(replica);
+            CaptureStage stage = new CaptureStage(config(database));
+            stages.add(stage);
+
+            assertThatThrownBy(stage::start)
+                    .isInstanceOf(CaptureStartupException.class)
+                    .hasMessageContaining("wal_level=replica")
+                    .hasMessageContaining("ALTER SYSTEM SET wal_level = logical");
+        }
+    }
+
+    @Test
+    void shouldReportEveryProblemInOneMessage() throws SQLException {
+        TestDatabase database = TestDatabase.empty(postgres);
+        database.execute("create role capture_no_replication login password 'x'");
+        CaptureConfig base = config(database);
+        CaptureConfig config = new CaptureConfig(
+                new CaptureConfig.DatabaseConnection(database.jdbcUrl(), "capture_no_replication", "x"),
+                "127.0.0.1:1", base.topic(), 1, base.slotName(), base.publicationName(), base.offsets(),
+                base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval());
+        CaptureStage stage = new CaptureStage(config);
+        stages.add(stage);
+
+        assertThatThrownBy(stage::start)
+                .isInstanceOfSatisfying(CaptureStartupException.class, e -> assertThat(e.problems()).hasSize(4))
+                .hasMessageContaining("ALTER ROLE capture_no_replication WITH REPLICATION")
+                .hasMessageContaining("table auth.users does not exist")
+                .hasMessageContaining("usersync migrate")
+                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void shouldReportTheReplicationSlotLagInBytes() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig config = config(database);
+        start(config);
+        ReplicationSlotLag lag = new ReplicationSlotLag(config.database(), config.slotName());
+
+        assertThat(lag.bytes()).isGreaterThanOrEqualTo(0);
+        assertThat(new ReplicationSlotLag(config.database(), "no_such_slot").bytes()).isEqualTo(-1);
+    }
+
+    private TestDatabase migratedDatabase() {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        databases.add(database);
+        return database;
+    }
+
+    private CaptureStage start(CaptureConfig config) {
+        CaptureStage stage = new CaptureStage(config);
+        stages.add(stage);
+        stage.start();
+        return stage;
+    }
+
+    private static CaptureConfig config(TestDatabase database) {
+        return new CaptureConfig(
+                new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
+                kafka.bootstrapServers(), "cdc." + database.name(), 3, database.name(), "usersync",
+                new CaptureConfig.OffsetStore.KafkaTopic("offsets." + database.name()),
+                CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,
+                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
+    }
+
+    private static List<JsonNode> valuesOf(List<ConsumerRecord<String, String>> records, UUID id) {
+        return records.stream().filter(r -> r.key().equals(id.toString()) && r.value() != null)
+                .map(r -> json(r.value())).toList();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.usersync.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+
+/**
+ * A real Kafka broker running inside this JVM: one combined broker and controller node in KRaft mode,
+ * listening on loopback. Other processes reach it at {@link #bootstrapServers()} like any broker.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaRaftServer server;
+    private final Path logDirectory;
+    private final boolean temporary;
+    private final String bootstrapServers;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDirectory, boolean temporary, String bootstrapServers) {
+        this.server = server;
+        this.logDirectory = logDirectory;
+        this.temporary = temporary;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts a broker on free ports with its data in a temporary directory that {@link #close()} deletes. */
+    public static EmbeddedKafkaBroker startTemporary() {
+        return start(Directories.createTemporary("usersync-kafka-"), 0, true);
+    }
+
+    /**
+     * Starts a broker whose data survive restarts in {@code logDirectory}.
+     *
+     * @param port the client port, or 0 for any free port
+     */
+    public static EmbeddedKafkaBroker start(Path logDirectory, int port) {
+        return start(logDirectory, port, false);
+    }
+
+    private static EmbeddedKafkaBroker start(Path logDirectory, int port, boolean temporary) {
+        int clientPort = port == 0 ? FreePorts.next() : port;
+        int controllerPort = FreePorts.next();
+        Properties props = brokerProperties(logDirectory, clientPort, controllerPort);
+        format(logDirectory, props);
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        String bootstrap = "127.0.0.1:" + clientPort;
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDirectory, temporary, bootstrap);
+        broker.awaitReady();
+        log.info("Embedded Kafka broker listening on {} (data in {})", bootstrap, logDirectory);
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (temporary) {
+            Directories.deleteRecursively(logDirectory);
+        }
+    }
+
+    private static Properties brokerProperties(Path logDirectory, int clientPort, int controllerPort) {
+        Properties props = new Properties();
+        props.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", "1"),
+                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("log.dirs", logDirectory.toAbsolutePath().toString()),
+                // One node: every internal topic has one replica.
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.num.partitions", "10"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.num.partitions", "10"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("auto.create.topics.enable", "false")));
+        return props;
+    }
+
+    private static void format(Path logDirectory, Properties props) {
+        try {
+            Files.createDirectories(logDirectory);
+            Path config = logDirectory.resolve("server.properties");
+            try (Writer writer = Files.newBufferedWriter(config)) {
+                props.store(writer, "usersync embedded broker");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            int code = StorageTool.execute(new String[] {
+                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"},
+                    new PrintStream(output, true, StandardCharsets.UTF_8));
+            if (code != 0) {
+                throw new IllegalStateException("formatting Kafka storage in " + logDirectory + " failed: "
+                        + output.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare Kafka storage in " + logDirectory, e);
+        }
+    }
+
+    private void awaitReady() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the embedded broker", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("embedded Kafka broker did not become ready on " + bootstrapServers, e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.usersync.schemas;
+
+/** Default topic names; every stage lets them be configured. */
+public final class TopicNames {
+
+    public static final String CDC = "usersync.auth.users.cdc";
+    public static final String PROFILES = "usersync.users.profiles";
+    public static final String EVENTS = "usersync.users.events";
+    public static final String DEAD_LETTERS = "usersync.dlt";
+
+    private TopicNames() {
+    }
+}

@@ -1,0 +1,64 @@
+package io.usersync.schemas.testing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/** Writes {@code auth.users} rows as Supabase's auth server does, for tests. */
+public final class AuthUsersTable {
+
+    private final TestDatabase database;
+
+    public AuthUsersTable(TestDatabase database) {
+        this.database = database;
+    }
+
+    /** Signs up an email user with the given metadata; returns the new id. */
+    public UUID signUp(String email, String userMetaJson, String appMetaJson) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(
+                "insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, raw_app_meta_data,"
+                        + " created_at, updated_at) values ('00000000-0000-0000-0000-000000000000', ?, 'authenticated',"
+                        + " 'authenticated', ?, ?::jsonb, ?::jsonb, now(), now())")) {
+            statement.setObject(1, id);
+            statement.setString(2, email);
+            statement.setString(3, userMetaJson);
+            statement.setString(4, appMetaJson);
+            statement.executeUpdate();
+        }
+        return id;
+    }
+
+    public void setEmail(UUID id, String email) throws SQLException {
+        update(id, "email = ?", email);
+    }
+
+    public void setUserMetadata(UUID id, String userMetaJson) throws SQLException {
+        update(id, "raw_user_meta_data = ?::jsonb", userMetaJson);
+    }
+
+    public void softDelete(UUID id) throws SQLException {
+        update(id, "deleted_at = now()", null);
+    }
+
+    public void delete(UUID id) throws SQLException {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement("delete from auth.users where id = ?")) {
+            statement.setObject(1, id);
+            statement.executeUpdate();
+        }
+    }
+
+    private void update(UUID id, String assignment, String value) throws SQLException {
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(
+                "update auth.users set " + assignment + ", updated_at = now() where id = ?")) {
+            int index = 1;
+            if (value != null) {
+                statement.setString(index++, value);
+            }
+            statement.setObject(index, id);
+            statement.executeUpdate();
+        }
+    }
+}
