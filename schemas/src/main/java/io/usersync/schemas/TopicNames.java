@@ -7,6 +7,8 @@ public final class TopicNames {
     public static final String PROFILES = "usersync.users.profiles";
     public static final String EVENTS = "usersync.users.events";
     public static final String DEAD_LETTERS = "usersync.dlt";
+    /** Debezium change events of {@code public.users(id, username)}: usernames set outside the pipeline. */
+    public static final String USERNAME_RESERVATIONS = "usersync.public.users.cdc";
 
     private TopicNames() {
     }

@@ -7,6 +7,8 @@ package io.usersync.schemas.deadletter;
 public final class DeadLetterHeaders {
 
     public static final String STAGE = "usersync.dlt.stage";
+    /** A short, stable code for why the record failed, for alerts and redrive filters. */
+    public static final String REASON = "usersync.dlt.reason";
     public static final String ERROR_CLASS = "usersync.dlt.error.class";
     public static final String ERROR_MESSAGE = "usersync.dlt.error.message";
     public static final String SOURCE_TOPIC = "usersync.dlt.source.topic";

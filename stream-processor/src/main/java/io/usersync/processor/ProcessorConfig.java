@@ -1,0 +1,110 @@
+package io.usersync.processor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+import io.usersync.schemas.TopicNames;
+
+/**
+ * The stream processor's configuration, immutable and typed.
+ *
+ * @param applicationId        Kafka Streams application id: consumer group, state and internal topics
+ * @param bootstrapServers     the Kafka cluster
+ * @param cdcTopic             Debezium change events of {@code auth.users}
+ * @param reservationsTopic    Debezium change events of {@code public.users(id, username)}: usernames set
+ *                             outside the pipeline, never handed out again; null when not captured
+ * @param profilesTopic        normalized profiles, compacted
+ * @param eventsTopic          domain events
+ * @param deadLetterTopic      inputs that cannot become a profile
+ * @param partitions           partitions of the internal username topics; equal to the CDC topic's
+ * @param keepReleasedUsernames when true, a deleted user's username stays reserved
+ * @param stateDirectory       where the state stores live
+ * @param commitInterval       how often Streams commits; with exactly-once this bounds end-to-end latency
+ */
+public record ProcessorConfig(
+        String applicationId,
+        String bootstrapServers,
+        String cdcTopic,
+        String reservationsTopic,
+        String profilesTopic,
+        String eventsTopic,
+        String deadLetterTopic,
+        int partitions,
+        boolean keepReleasedUsernames,
+        Path stateDirectory,
+        Duration commitInterval) {
+
+    public static final String DEFAULT_APPLICATION_ID = "usersync-processor";
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+
+    public ProcessorConfig {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(cdcTopic, "cdcTopic");
+        Objects.requireNonNull(profilesTopic, "profilesTopic");
+        Objects.requireNonNull(eventsTopic, "eventsTopic");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be positive");
+        }
+    }
+
+    /** Defaults for every topic name, for the given cluster and state directory. */
+    public static ProcessorConfig defaults(String bootstrapServers, int partitions, Path stateDirectory) {
+        return new ProcessorConfig(DEFAULT_APPLICATION_ID, bootstrapServers, TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS,
+                TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS, partitions, false, stateDirectory,
+                DEFAULT_COMMIT_INTERVAL);
+    }
+
+    public ProcessorConfig withApplicationId(String id) {
+        return new ProcessorConfig(id, bootstrapServers, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
+                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval);
+    }
+
+    public ProcessorConfig withStateDirectory(Path directory) {
+        return new ProcessorConfig(applicationId, bootstrapServers, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
+                deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval);
+    }
+
+    /** Claims for a username, keyed by its root: internal to one application id. */
+    public String claimsTopic() {
+        return applicationId + "-username-claims";
+    }
+
+    /** Usernames handed out, keyed by user id: internal to one application id. */
+    public String assignmentsTopic() {
+        return applicationId + "-username-assignments";
+    }
+
+    /** Kafka Streams properties tuned for exactly-once with low latency. */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        // Record caches delay every downstream write until a commit or eviction: off, for latency.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Bad input is routed by the topology with its own headers. Whatever else a record breaks goes to
+        // the same dead-letter topic through Streams' handlers (KIP-1033/1034), and processing goes on.
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        if (stateDirectory != null) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
+        }
+        return props;
+    }
+}

@@ -1,0 +1,125 @@
+package io.usersync.processor.topology;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Set;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.usersync.processor.normalize.Metadata;
+import io.usersync.schemas.cdc.AuthUserChange;
+import io.usersync.schemas.cdc.AuthUserRow;
+
+/**
+ * Unwraps the Debezium envelope of an {@code auth.users} change, once, at the edge of the topology.
+ * Anything that cannot become a profile is forwarded with dead-letter headers and its original bytes;
+ * Debezium's tombstones (which follow every delete) carry nothing and are dropped.
+ */
+final class ChangeParser implements Processor<String, byte[], String, Parsed<AuthUserChange>> {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeParser.class);
+    private static final Set<String> OPERATIONS = Set.of(
+            AuthUserChange.OP_CREATE, AuthUserChange.OP_UPDATE, AuthUserChange.OP_DELETE, AuthUserChange.OP_READ);
+
+    private final ProcessorMetrics metrics;
+    private ProcessorContext<String, Parsed<AuthUserChange>> context;
+
+    ChangeParser(ProcessorMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Parsed<AuthUserChange>> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        metrics.recordIn();
+        try {
+            AuthUserChange change = parse(record.value());
+            context.forward(record.withKey(rowOf(change).id()).withValue(Parsed.ok(change)));
+        } catch (DeadLetterException e) {
+            deadLetter(record, e.deadLetter());
+        }
+    }
+
+    private void deadLetter(Record<String, byte[]> record, DeadLetter deadLetter) {
+        metrics.deadLetter(deadLetter.reason());
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        log.warn("Change at {}-{}@{} sent to the dead-letter topic: {}",
+                source.topic(), source.partition(), source.offset(), deadLetter.reason());
+        context.forward(record.withValue(Parsed.<AuthUserChange>deadLetter(record.value()))
+                .withHeaders(deadLetter.headers(source, Instant.ofEpochMilli(context.currentSystemTimeMs()))));
+    }
+
+    static AuthUserChange parse(byte[] bytes) {
+        JsonNode json;
+        try {
+            json = JsonSerde.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_JSON, e));
+        }
+        if (json == null || !json.isObject() || !OPERATIONS.contains(json.path("op").asText())
+                || !json.path("source").path("lsn").canConvertToLong()) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT,
+                    "no op of c/u/d/r or no source.lsn"));
+        }
+        AuthUserChange change;
+        try {
+            change = JsonSerde.MAPPER.treeToValue(json, AuthUserChange.class);
+        } catch (IOException e) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, e));
+        }
+        AuthUserRow row = rowOf(change);
+        if (row == null || row.id() == null || row.id().isBlank()) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.MISSING_ID, "the changed row has no id"));
+        }
+        if (!change.isDelete()) {
+            checkMetadata("raw_user_meta_data", row.rawUserMetaData());
+            checkMetadata("raw_app_meta_data", row.rawAppMetaData());
+        }
+        return change;
+    }
+
+    private static AuthUserRow rowOf(AuthUserChange change) {
+        return change.isDelete() ? change.before() : change.after();
+    }
+
+    private static void checkMetadata(String column, String text) {
+        if (AuthUserRow.UNAVAILABLE_VALUE.equals(text)) {
+            return;
+        }
+        try {
+            Metadata.parse(column, text);
+        } catch (Metadata.UnreadableMetadataException e) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.UNREADABLE_METADATA, e));
+        }
+    }
+
+    static final class DeadLetterException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient DeadLetter deadLetter;
+
+        DeadLetterException(DeadLetter deadLetter) {
+            super(deadLetter.message(), null, false, false);
+            this.deadLetter = deadLetter;
+        }
+
+        DeadLetter deadLetter() {
+            return deadLetter;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.usersync.processor.topology;
+
+import java.io.IOException;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** JSON serde for the records of this topology's topics and stores. */
+final class JsonSerde<T> implements Serde<T> {
+
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.ALWAYS)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Class<T> type;
+
+    JsonSerde(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, value) -> {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return MAPPER.writeValueAsBytes(value);
+            } catch (IOException e) {
+                throw new SerializationException("cannot write " + type.getSimpleName() + " for " + topic, e);
+            }
+        };
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return MAPPER.readValue(bytes, type);
+            } catch (IOException e) {
+                throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
+            }
+        };
+    }
+}

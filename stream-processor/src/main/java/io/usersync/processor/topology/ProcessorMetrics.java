@@ -1,0 +1,58 @@
+package io.usersync.processor.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The topology's own figures, registered in Micrometer; Kafka Streams' metrics come on top. */
+public final class ProcessorMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter recordsIn;
+    private final Counter profilesOut;
+    private final Counter staleChanges;
+    private final Counter collisionsResolved;
+    private final Counter reservationConflicts;
+
+    public ProcessorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.recordsIn = Counter.builder("usersync.processor.records.in")
+                .description("Change events read from the CDC topic").register(registry);
+        this.profilesOut = Counter.builder("usersync.processor.profiles.out")
+                .description("Profiles and tombstones published").register(registry);
+        this.staleChanges = Counter.builder("usersync.processor.stale.changes")
+                .description("Changes older than what was already applied, ignored").register(registry);
+        this.collisionsResolved = Counter.builder("usersync.processor.username.collisions")
+                .description("Usernames given with a number because the base was taken").register(registry);
+        this.reservationConflicts = Counter.builder("usersync.processor.username.reservation.conflicts")
+                .description("Usernames set outside the pipeline that the pipeline had given to another user")
+                .register(registry);
+    }
+
+    void recordIn() {
+        recordsIn.increment();
+    }
+
+    void profileOut() {
+        profilesOut.increment();
+    }
+
+    void staleChange() {
+        staleChanges.increment();
+    }
+
+    void collisionResolved() {
+        collisionsResolved.increment();
+    }
+
+    void reservationConflict() {
+        reservationConflicts.increment();
+    }
+
+    void deadLetter(String reason) {
+        Counter.builder("usersync.processor.dead.letters")
+                .description("Inputs sent to the dead-letter topic")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+}

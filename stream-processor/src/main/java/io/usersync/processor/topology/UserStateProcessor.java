@@ -1,0 +1,166 @@
+package io.usersync.processor.topology;
+
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.usersync.processor.normalize.NormalizedProfile;
+import io.usersync.processor.normalize.ProfileNormalizer;
+import io.usersync.processor.username.UsernameBase;
+import io.usersync.schemas.cdc.AuthUserChange;
+import io.usersync.schemas.cdc.AuthUserRow;
+import io.usersync.schemas.profile.UserEvent;
+import io.usersync.schemas.profile.UserProfile;
+
+/**
+ * Keyed by user id: applies each change only if it is newer (by source LSN) than what was applied,
+ * fills in TOAST placeholders, normalizes, and publishes the profile and its event. A user without a
+ * username gets one through a claim to the task that owns the username's root; the answer comes back
+ * here as an assignment. A username the user already had in the profiles topic (a fresh deployment
+ * replaying the CDC topic) is claimed first, so it stays the same.
+ */
+final class UserStateProcessor implements Processor<String, UserInput, String, UserOutput> {
+
+    static final String STORE = "user-state";
+    static final String EXISTING_PROFILES_STORE = "existing-profiles";
+
+    private final ProcessorMetrics metrics;
+    private ProcessorContext<String, UserOutput> context;
+    private KeyValueStore<String, UserState> states;
+    private KeyValueStore<String, UserProfile> existingProfiles;
+
+    UserStateProcessor(ProcessorMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, UserOutput> context) {
+        this.context = context;
+        this.states = context.getStateStore(STORE);
+        this.existingProfiles = context.getStateStore(EXISTING_PROFILES_STORE);
+    }
+
+    @Override
+    public void process(Record<String, UserInput> record) {
+        if (record.value().change() != null) {
+            onChange(record, record.value().change());
+        } else {
+            onAssignment(record, record.value().assignedUsername());
+        }
+    }
+
+    private void onChange(Record<String, UserInput> record, AuthUserChange change) {
+        String userId = record.key();
+        UserState state = states.get(userId);
+        long lsn = change.source().lsn();
+        long tsMs = change.source().tsMs() != null ? change.source().tsMs() : record.timestamp();
+        if (state != null && (lsn < state.lsn() || (lsn == state.lsn() && !change.isRead()))) {
+            metrics.staleChange();
+            return;
+        }
+        if (change.isDelete()) {
+            delete(record, state, lsn, tsMs);
+            return;
+        }
+        AuthUserRow row = ToastMerge.merge(change.after(), state != null && state.live() ? state.row() : null);
+        if (row.deletedAt() != null) {
+            delete(record, state, lsn, tsMs);
+            return;
+        }
+        if (state != null && state.live() && state.username() != null) {
+            UserProfile profile = ProfileNormalizer.normalize(row).withUsername(state.username(), lsn, tsMs, change.isRead());
+            publishUpdate(record, state.profile(), profile);
+            states.put(userId, UserState.published(lsn, tsMs, row, profile));
+        } else if (state != null && state.live() && state.pending()) {
+            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead()));
+        } else {
+            NormalizedProfile normalized = ProfileNormalizer.normalize(row);
+            String base = UsernameBase.of(normalized.email(), normalized.fullName());
+            UserProfile existing = existingProfiles.get(userId);
+            String preferred = existing != null ? existing.username() : null;
+            String root = UsernameBase.root(preferred != null ? preferred : base);
+            context.forward(record.withKey(root).withValue(UserOutput.claim(UsernameClaim.claim(userId, base, preferred))));
+            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead()));
+        }
+    }
+
+    private void onAssignment(Record<String, UserInput> record, String username) {
+        String userId = record.key();
+        UserState state = states.get(userId);
+        if (state == null) {
+            // A username reserved in public.users for a user whose changes have not come yet: theirs to keep.
+            states.put(userId, UserState.reserved(username));
+            return;
+        }
+        if (!state.live()) {
+            // Deleted while its claim was under way: give the username back.
+            release(record, userId, username);
+            return;
+        }
+        if (state.pending()) {
+            UserProfile profile = ProfileNormalizer.normalize(state.row())
+                    .withUsername(username, state.lsn(), state.tsMs(), state.resync());
+            publishUpdate(record, null, profile);
+            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), profile));
+        } else if (state.profile() == null) {
+            states.put(userId, UserState.reserved(username));
+        } else if (!username.equals(state.username())) {
+            // Renamed outside the pipeline: adopt the new name and free the old one.
+            release(record, userId, state.username());
+            UserProfile old = state.profile();
+            UserProfile renamed = new UserProfile(old.id(), old.email(), username, old.fullName(), old.avatarUrl(),
+                    old.provider(), old.providers(), old.emailVerified(), old.isAnonymous(), old.createdAt(),
+                    old.updatedAt(), old.lastSignInAt(), old.sourceLsn(), old.sourceTsMs(), false);
+            publishUpdate(record, old, renamed);
+            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), renamed));
+        }
+    }
+
+    /** Publishes the profile if it is new, changed visibly, or a resync; and its event if a consumer can see it. */
+    private void publishUpdate(Record<String, UserInput> record, UserProfile before, UserProfile after) {
+        if (before == null) {
+            publish(record, after);
+            context.forward(record.withValue(UserOutput.event(
+                    new UserEvent(UserEvent.CREATED, after.id(), null, after, after.sourceLsn(), after.sourceTsMs()))));
+            return;
+        }
+        List<String> changed = VisibleChanges.between(before, after);
+        if (changed.isEmpty() && !after.resync()) {
+            return;
+        }
+        publish(record, after);
+        if (!changed.isEmpty()) {
+            context.forward(record.withValue(UserOutput.event(
+                    new UserEvent(UserEvent.UPDATED, after.id(), changed, after, after.sourceLsn(), after.sourceTsMs()))));
+        }
+    }
+
+    private void delete(Record<String, UserInput> record, UserState state, long lsn, long tsMs) {
+        String userId = record.key();
+        boolean wasLive = state != null && state.live();
+        if (wasLive && state.username() != null) {
+            release(record, userId, state.username());
+        }
+        // A tombstone even for a user never seen live: a resync must leave no row behind.
+        if (state == null || wasLive) {
+            publish(record, null);
+        }
+        if (wasLive) {
+            context.forward(record.withValue(UserOutput.event(new UserEvent(UserEvent.DELETED, userId, null, null, lsn, tsMs))));
+        }
+        states.put(userId, UserState.deleted(lsn, tsMs));
+    }
+
+    private void publish(Record<String, UserInput> record, UserProfile profile) {
+        metrics.profileOut();
+        context.forward(record.withValue(UserOutput.profile(profile)));
+    }
+
+    private void release(Record<String, UserInput> record, String userId, String username) {
+        context.forward(record.withKey(UsernameBase.root(username))
+                .withValue(UserOutput.claim(UsernameClaim.release(userId, username))));
+    }
+}

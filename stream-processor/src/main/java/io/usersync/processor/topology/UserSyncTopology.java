@@ -1,0 +1,108 @@
+package io.usersync.processor.topology;
+
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import io.usersync.processor.ProcessorConfig;
+
+/**
+ * Builds the topology, and only that:
+ * <pre>
+ *   cdc ─ parse-change ─┬─ dead letters ─────────────────────────────────────────────> dlt
+ *                       └─ user-state (by user id) ─┬─ profiles / events ───────────> profiles, events
+ *   assignments ────────────────┘                    └─ claims (by username root) ─┐
+ *   public.users cdc ─ parse-reservation ─ reservations ──────────────────────────┤
+ *                                   username-claims (by root) <── claims topic ───┘
+ *                                       └─ assignments (by user id) ─> assignments topic
+ * </pre>
+ */
+public final class UserSyncTopology {
+
+    private UserSyncTopology() {
+    }
+
+    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics) {
+        Topics topics = Topics.of(config);
+        StreamsBuilder builder = new StreamsBuilder();
+
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.EXISTING_PROFILES_STORE),
+                        Serdes.String(), topics.profiles().valueSerde()).withLoggingDisabled(),
+                topics.profiles().name(),
+                Consumed.with(topics.profiles().keySerde(), topics.profiles().valueSerde()).withName("existing-profiles-source"),
+                ExistingProfilesLoader::new);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.STORE),
+                Serdes.String(), new JsonSerde<>(UserState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),
+                Serdes.String(), Serdes.String()));
+
+        KStream<String, UserInput> changes = okOrDeadLetter(topics, "change",
+                stream(builder, topics.cdc(), "cdc-source")
+                        .process(() -> new ChangeParser(metrics), Named.as("parse-change")))
+                .mapValues(UserInput::of, Named.as("as-user-change"));
+        KStream<String, UserInput> assignments = stream(builder, topics.assignments(), "assignments-source")
+                .mapValues(UserInput::assigned, Named.as("as-user-assignment"));
+
+        changes.merge(assignments, Named.as("user-inputs"))
+                .process(() -> new UserStateProcessor(metrics), Named.as("user-state"), UserStateProcessor.STORE)
+                .split(Named.as("user-"))
+                .branch((id, out) -> out.kind() == UserOutput.Kind.PROFILE, Branched.withConsumer(profiles -> profiles
+                        .mapValues(UserOutput::profile, Named.as("profile-value"))
+                        .to(topics.profiles().name(), produced(topics.profiles(), "profiles-sink")), "profile"))
+                .branch((id, out) -> out.kind() == UserOutput.Kind.EVENT, Branched.withConsumer(events -> events
+                        .mapValues(UserOutput::event, Named.as("event-value"))
+                        .to(topics.events().name(), produced(topics.events(), "events-sink")), "event"))
+                .branch((id, out) -> out.kind() == UserOutput.Kind.CLAIM, Branched.withConsumer(claims -> claims
+                        .mapValues(UserOutput::claim, Named.as("claim-value"))
+                        .to(topics.claims().name(), produced(topics.claims(), "claims-sink")), "claim"))
+                .noDefaultBranch();
+
+        if (topics.reservations() != null) {
+            okOrDeadLetter(topics, "reservation",
+                    stream(builder, topics.reservations(), "reservations-source")
+                            .process(() -> new ReservationParser(metrics), Named.as("parse-reservation")))
+                    .to(topics.claims().name(), produced(topics.claims(), "reservations-sink"));
+        }
+
+        stream(builder, topics.claims(), "claims-source")
+                .process(() -> new UsernameClaimProcessor(metrics, config.keepReleasedUsernames()),
+                        Named.as("username-claims"), UsernameClaimProcessor.STORE)
+                .split(Named.as("claim-"))
+                .branch((key, outcome) -> outcome.assignedUsername() != null, Branched.withConsumer(assigned -> assigned
+                        .mapValues(ClaimOutcome::assignedUsername, Named.as("assigned-username"))
+                        .to(topics.assignments().name(), produced(topics.assignments(), "assignments-sink")), "assigned"))
+                .defaultBranch(Branched.withConsumer(retries -> retries
+                        .mapValues(ClaimOutcome::retry, Named.as("retried-claim"))
+                        .to(topics.claims().name(), produced(topics.claims(), "retried-claims-sink")), "retry"));
+
+        return builder.build();
+    }
+
+    /** Sends failed parses to the dead-letter topic with their original bytes; returns the parsed values. */
+    private static <T> KStream<String, T> okOrDeadLetter(Topics topics, String name, KStream<String, Parsed<T>> parsed) {
+        Map<String, KStream<String, Parsed<T>>> branches = parsed.split(Named.as(name + "-"))
+                .branch((key, value) -> value.failed(), Branched.as("dead-letter"))
+                .defaultBranch(Branched.as("ok"));
+        branches.get(name + "-dead-letter")
+                .mapValues(Parsed::original, Named.as(name + "-original-bytes"))
+                .to(topics.deadLetters().name(), produced(topics.deadLetters(), name + "-dead-letters-sink"));
+        return branches.get(name + "-ok").mapValues(Parsed::value, Named.as(name + "-value"));
+    }
+
+    private static <K, V> KStream<K, V> stream(StreamsBuilder builder, Topics.Topic<K, V> topic, String name) {
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name));
+    }
+
+    private static <K, V> Produced<K, V> produced(Topics.Topic<K, V> topic, String name) {
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
+    }
+}
