@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param database        where {@code auth.users} lives
  * @param kafkaBootstrapServers the Kafka cluster to publish to
  * @param topic           the CDC topic ({@code usersync.auth.users.cdc} by default)
+ * @param reservationsTopic where changes of {@code public.users(id, username)} go, so usernames set outside
+ *                        the pipeline are never handed out again; null to not capture them
  * @param topicPartitions partitions of the CDC topic when capture creates it
  * @param slotName        logical replication slot, one per deployment
  * @param publicationName publication on {@code auth.users} and the heartbeat table
@@ -24,6 +26,7 @@ public record CaptureConfig(
         DatabaseConnection database,
         String kafkaBootstrapServers,
         String topic,
+        String reservationsTopic,
         int topicPartitions,
         String slotName,
         String publicationName,

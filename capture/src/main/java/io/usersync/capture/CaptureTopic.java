@@ -1,18 +1,19 @@
 package io.usersync.capture;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The CDC topic: compacted, so the latest change of every user stays for replays and fresh deployments.
- * Created by capture when it is missing; an existing topic is left as it is.
+ * The topics capture writes: compacted, so the latest change of every user stays for replays and fresh
+ * deployments. Created by capture when missing; an existing topic is left as it is.
  */
 final class CaptureTopic {
 
@@ -20,17 +21,23 @@ final class CaptureTopic {
     }
 
     static void ensureExists(CaptureConfig config) {
-        NewTopic topic = new NewTopic(config.topic(), config.topicPartitions(), (short) -1)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        List<String> names = new ArrayList<>(List.of(config.topic()));
+        if (config.reservationsTopic() != null) {
+            names.add(config.reservationsTopic());
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
-            admin.createTopics(List.of(topic)).all().get();
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = names.stream()
+                    .filter(name -> !existing.contains(name))
+                    .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                    .toList();
+            admin.createTopics(missing).all().get();
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + config.topic(), e.getCause());
-            }
+            throw new IllegalStateException("cannot create topics " + names + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + config.topic(), e);
+            throw new IllegalStateException("interrupted while creating topics " + names, e);
         }
     }
 }

@@ -166,6 +166,26 @@ class CaptureIT {
     }
 
     @Test
+    void shouldPublishWhoHoldsWhichUsernameInPublicUsersAndNothingElseOfIt() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig config = config(database);
+        start(config);
+        String id = UUID.randomUUID().toString();
+        database.execute("insert into public.users (id, email, username, full_name, source_lsn) values ('" + id
+                + "', 'legacy@example.com', 'legacy_name', 'Legacy Person', 0)");
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.reservationsTopic())) {
+            ConsumerRecord<String, String> record = reader.awaitAtLeast(1).get(0);
+            JsonNode after = json(record.value()).get("after");
+
+            assertThat(record.key()).isEqualTo(id);
+            assertThat(after.get("username").asText()).isEqualTo("legacy_name");
+            assertThat(after.has("email")).isFalse();
+            assertThat(after.has("full_name")).isFalse();
+        }
+    }
+
+    @Test
     void shouldRefuseToStartOnAServerWithoutLogicalWalAndNameTheFix() {
         try (EmbeddedPostgresServer replica = EmbeddedPostgresServer.startTemporary("replica")) {
             TestDatabase database = TestDatabase.migrated(replica);
@@ -186,7 +206,7 @@ class CaptureIT {
         CaptureConfig base = config(database);
         CaptureConfig config = new CaptureConfig(
                 new CaptureConfig.DatabaseConnection(database.jdbcUrl(), "capture_no_replication", "x"),
-                "127.0.0.1:1", base.topic(), 1, base.slotName(), base.publicationName(), base.offsets(),
+                "127.0.0.1:1", base.topic(), base.reservationsTopic(), 1, base.slotName(), base.publicationName(), base.offsets(),
                 base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval());
         CaptureStage stage = new CaptureStage(config);
         stages.add(stage);
@@ -226,7 +246,8 @@ class CaptureIT {
     private static CaptureConfig config(TestDatabase database) {
         return new CaptureConfig(
                 new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
-                kafka.bootstrapServers(), "cdc." + database.name(), 3, database.name(), "usersync",
+                kafka.bootstrapServers(), "cdc." + database.name(), "reservations." + database.name(), 3,
+                database.name(), "usersync",
                 new CaptureConfig.OffsetStore.KafkaTopic("offsets." + database.name()),
                 CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,
                 CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);

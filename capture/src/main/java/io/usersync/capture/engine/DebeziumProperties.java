@@ -12,6 +12,7 @@ public final class DebeziumProperties {
 
     public static final String CAPTURED_TABLE = "auth.users";
     public static final String HEARTBEAT_TABLE = "usersync.capture_heartbeat";
+    public static final String PROFILE_TABLE = "public.users";
 
     private DebeziumProperties() {
     }
@@ -19,6 +20,16 @@ public final class DebeziumProperties {
     /** Debezium's destination for changes of {@code auth.users}; records for anything else are not published. */
     public static String capturedDestination(CaptureConfig config) {
         return config.slotName() + "." + CAPTURED_TABLE;
+    }
+
+    /** Debezium's destination for changes of {@code public.users}. */
+    public static String profileDestination(CaptureConfig config) {
+        return config.slotName() + "." + PROFILE_TABLE;
+    }
+
+    /** The tables in the publication: auth.users, the heartbeat, and public.users when reservations are captured. */
+    public static String tables(CaptureConfig config) {
+        return CAPTURED_TABLE + "," + HEARTBEAT_TABLE + (config.reservationsTopic() != null ? "," + PROFILE_TABLE : "");
     }
 
     public static Properties of(CaptureConfig config) {
@@ -48,7 +59,9 @@ public final class DebeziumProperties {
         props.setProperty("publication.name", config.publicationName());
         props.setProperty("publication.autocreate.mode", "filtered");
         // The heartbeat table is captured too: its changes move the slot when auth.users is idle.
-        props.setProperty("table.include.list", CAPTURED_TABLE + "," + HEARTBEAT_TABLE);
+        props.setProperty("table.include.list", tables(config));
+        // Of public.users only who holds which username matters.
+        props.setProperty("column.exclude.list", "public\\.users\\.(?!id$|username$).*");
         props.setProperty("snapshot.mode", "initial");
         props.setProperty("tombstones.on.delete", "true");
 

@@ -1,6 +1,7 @@
 package io.usersync.capture.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -25,9 +26,10 @@ import io.debezium.engine.DebeziumEngine;
 import io.usersync.capture.CaptureConfig;
 
 /**
- * Publishes each batch of {@code auth.users} changes to the CDC topic, keyed by user id, and marks the
+ * Publishes each batch of {@code auth.users} changes to the CDC topic (and of {@code public.users} to the
+ * reservations topic), keyed by user id, and marks the
  * batch processed only after Kafka acknowledged every record of it: Debezium's offsets never run ahead
- * of what Kafka holds. Changes of other tables (the heartbeat) are marked processed without publishing.
+ * of what Kafka holds.
  */
 public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>>, AutoCloseable {
 
@@ -35,13 +37,15 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Producer<String, String> producer;
-    private final String topic;
-    private final String capturedDestination;
+    private final Map<String, String> topicByDestination;
 
-    public KafkaChangePublisher(Producer<String, String> producer, String topic, String capturedDestination) {
+    /**
+     * @param topicByDestination the Kafka topic for each Debezium destination that is published; changes of
+     *                           any other destination (the heartbeat table) are only marked processed
+     */
+    public KafkaChangePublisher(Producer<String, String> producer, Map<String, String> topicByDestination) {
         this.producer = producer;
-        this.topic = topic;
-        this.capturedDestination = capturedDestination;
+        this.topicByDestination = Map.copyOf(topicByDestination);
     }
 
     /** A producer tuned for this job: idempotent and ordered per key, with a short linger for latency. */
@@ -55,8 +59,13 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Map<String, String> topics = new HashMap<>();
+        topics.put(DebeziumProperties.capturedDestination(config), config.topic());
+        if (config.reservationsTopic() != null) {
+            topics.put(DebeziumProperties.profileDestination(config), config.reservationsTopic());
+        }
         return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
-                config.topic(), DebeziumProperties.capturedDestination(config));
+                topics);
     }
 
     @Override
@@ -64,7 +73,8 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
         List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
-            if (capturedDestination.equals(record.destination())) {
+            String topic = topicByDestination.get(record.destination());
+            if (topic != null) {
                 sends.add(producer.send(new ProducerRecord<>(topic, userId(record.key()), record.value())));
             }
         }
@@ -76,7 +86,7 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         }
         committer.markBatchFinished();
         if (!sends.isEmpty()) {
-            log.debug("Published {} changes to {}", sends.size(), topic);
+            log.debug("Published {} changes", sends.size());
         }
     }
 

@@ -75,8 +75,8 @@ public final class Preflight {
 
     private void checkPublication(Connection connection, List<String> problems) throws SQLException {
         String publication = config.publicationName();
-        String create = "CREATE PUBLICATION " + publication + " FOR TABLE " + DebeziumProperties.CAPTURED_TABLE + ", "
-                + DebeziumProperties.HEARTBEAT_TABLE + ";";
+        String create = "CREATE PUBLICATION " + publication + " FOR TABLE "
+                + DebeziumProperties.tables(config).replace(",", ", ") + ";";
         if (!queryBoolean(connection, "select exists(select 1 from pg_publication where pubname = ?)", publication)) {
             boolean canCreate = queryBoolean(connection, "select r.rolsuper or (pg_has_role(current_user, c.relowner, 'USAGE')"
                     + " and has_database_privilege(current_database(), 'CREATE'))"
@@ -87,10 +87,13 @@ public final class Preflight {
             }
             return;
         }
-        if (!queryBoolean(connection, "select exists(select 1 from pg_publication_tables where pubname = ?"
-                + " and schemaname = 'auth' and tablename = 'users')", publication)) {
-            problems.add("publication '" + publication + "' exists but does not publish auth.users. "
-                    + "Fix: ALTER PUBLICATION " + publication + " ADD TABLE " + DebeziumProperties.CAPTURED_TABLE + ";");
+        for (String table : DebeziumProperties.tables(config).split(",")) {
+            String[] schemaAndName = table.split("\\.");
+            if (!queryBoolean(connection, "select exists(select 1 from pg_publication_tables where pubname = ?"
+                    + " and schemaname = ? and tablename = ?)", publication, schemaAndName[0], schemaAndName[1])) {
+                problems.add("publication '" + publication + "' exists but does not publish " + table + ". "
+                        + "Fix: ALTER PUBLICATION " + publication + " ADD TABLE " + table + ";");
+            }
         }
     }
 

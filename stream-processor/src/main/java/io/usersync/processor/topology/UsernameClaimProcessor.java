@@ -84,11 +84,12 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
         }
     }
 
+    /** Owned by the same user already is the echo of the pipeline's own write: nothing to do. */
     private void reserve(Record<String, UsernameClaim> record, UsernameClaim claim) {
         String owner = owners.get(claim.username());
-        if (owner == null || owner.equals(claim.userId())) {
+        if (owner == null) {
             take(record, claim.username(), claim.userId());
-        } else {
+        } else if (!owner.equals(claim.userId())) {
             metrics.reservationConflict();
             log.warn("Username reserved for user {} was already given to user {}", claim.userId(), owner);
         }
