@@ -1,5 +1,9 @@
 package io.usersync.schemas.deadletter;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Header names of a record on {@code usersync.dlt}. The value is the original bytes, untouched;
  * these headers say where it came from and why it could not be processed.
@@ -18,5 +22,32 @@ public final class DeadLetterHeaders {
     public static final String TIMESTAMP = "usersync.dlt.timestamp";
 
     private DeadLetterHeaders() {
+    }
+
+    /** Where a dead letter was read from. */
+    public record Source(String topic, int partition, long offset) {
+    }
+
+    /** Why a record became a dead letter. */
+    public record Cause(String stage, String reason, String errorClass, String message) {
+
+        public static Cause of(String stage, String reason, Throwable error) {
+            return new Cause(stage, reason, error.getClass().getName(), error.getMessage());
+        }
+    }
+
+    /** Every header of a dead letter, in a fixed order, as text. */
+    public static Map<String, String> of(Cause cause, Source source, int attempt, Instant time) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(STAGE, cause.stage());
+        headers.put(REASON, cause.reason());
+        headers.put(ERROR_CLASS, cause.errorClass());
+        headers.put(ERROR_MESSAGE, cause.message() == null ? "" : cause.message());
+        headers.put(SOURCE_TOPIC, source.topic());
+        headers.put(SOURCE_PARTITION, Integer.toString(source.partition()));
+        headers.put(SOURCE_OFFSET, Long.toString(source.offset()));
+        headers.put(ATTEMPT, Integer.toString(attempt));
+        headers.put(TIMESTAMP, time.toString());
+        return headers;
     }
 }

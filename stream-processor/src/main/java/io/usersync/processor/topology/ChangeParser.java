@@ -1,15 +1,11 @@
 package io.usersync.processor.topology;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Set;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,7 +20,6 @@ import io.usersync.schemas.cdc.AuthUserRow;
  */
 final class ChangeParser implements Processor<String, byte[], String, Parsed<AuthUserChange>> {
 
-    private static final Logger log = LoggerFactory.getLogger(ChangeParser.class);
     private static final Set<String> OPERATIONS = Set.of(
             AuthUserChange.OP_CREATE, AuthUserChange.OP_UPDATE, AuthUserChange.OP_DELETE, AuthUserChange.OP_READ);
 
@@ -50,18 +45,10 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
             AuthUserChange change = parse(record.value());
             context.forward(record.withKey(rowOf(change).id()).withValue(Parsed.ok(change)));
         } catch (DeadLetterException e) {
-            deadLetter(record, e.deadLetter());
+            e.deadLetter().forward(context, record, metrics);
         }
     }
 
-    private void deadLetter(Record<String, byte[]> record, DeadLetter deadLetter) {
-        metrics.deadLetter(deadLetter.reason());
-        RecordMetadata source = context.recordMetadata().orElseThrow();
-        log.warn("Change at {}-{}@{} sent to the dead-letter topic: {}",
-                source.topic(), source.partition(), source.offset(), deadLetter.reason());
-        context.forward(record.withValue(Parsed.<AuthUserChange>deadLetter(record.value()))
-                .withHeaders(deadLetter.headers(source, Instant.ofEpochMilli(context.currentSystemTimeMs()))));
-    }
 
     static AuthUserChange parse(byte[] bytes) {
         JsonNode json;

@@ -5,7 +5,11 @@ import java.time.Instant;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 
@@ -19,6 +23,8 @@ record DeadLetter(String reason, String errorClass, String message) {
     static final String MISSING_ID = "missing-id";
     static final String UNREADABLE_METADATA = "unreadable-metadata";
 
+    private static final Logger log = LoggerFactory.getLogger(DeadLetter.class);
+
     static DeadLetter of(String reason, Throwable error) {
         return new DeadLetter(reason, error.getClass().getName(), error.getMessage());
     }
@@ -27,22 +33,21 @@ record DeadLetter(String reason, String errorClass, String message) {
         return new DeadLetter(reason, InvalidChangeException.class.getName(), message);
     }
 
-    Headers headers(RecordMetadata source, Instant now) {
-        RecordHeaders headers = new RecordHeaders();
-        add(headers, DeadLetterHeaders.STAGE, STAGE);
-        add(headers, DeadLetterHeaders.REASON, reason);
-        add(headers, DeadLetterHeaders.ERROR_CLASS, errorClass);
-        add(headers, DeadLetterHeaders.ERROR_MESSAGE, message == null ? "" : message);
-        add(headers, DeadLetterHeaders.SOURCE_TOPIC, source.topic());
-        add(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(source.partition()));
-        add(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(source.offset()));
-        add(headers, DeadLetterHeaders.ATTEMPT, "1");
-        add(headers, DeadLetterHeaders.TIMESTAMP, now.toString());
-        return headers;
+    /** Forwards the record's original bytes, with this dead letter's headers, to the dead-letter branch. */
+    <T> void forward(ProcessorContext<String, Parsed<T>> context, Record<String, byte[]> record, ProcessorMetrics metrics) {
+        metrics.deadLetter(reason);
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        log.warn("Record {}-{}@{} sent to the dead-letter topic: {}", source.topic(), source.partition(), source.offset(), reason);
+        context.forward(record.withValue(Parsed.<T>deadLetter(record.value()))
+                .withHeaders(headers(source, Instant.ofEpochMilli(context.currentSystemTimeMs()))));
     }
 
-    private static void add(Headers headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    Headers headers(RecordMetadata source, Instant now) {
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetterHeaders.of(new DeadLetterHeaders.Cause(STAGE, reason, errorClass, message),
+                        new DeadLetterHeaders.Source(source.topic(), source.partition(), source.offset()), 1, now)
+                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return headers;
     }
 
     /** A change event that is well-formed JSON but not what capture publishes. */

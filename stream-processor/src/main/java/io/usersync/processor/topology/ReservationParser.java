@@ -1,12 +1,11 @@
 package io.usersync.processor.topology;
 
 import java.io.IOException;
-import java.time.Instant;
+import java.util.Locale;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -40,11 +39,11 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
         try {
             json = JsonSerde.MAPPER.readTree(record.value());
         } catch (IOException e) {
-            deadLetter(record, DeadLetter.of(DeadLetter.NOT_JSON, e));
+            DeadLetter.of(DeadLetter.NOT_JSON, e).forward(context, record, metrics);
             return;
         }
         if (json == null || !json.isObject() || !json.has("op")) {
-            deadLetter(record, DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op"));
+            DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op").forward(context, record, metrics);
             return;
         }
         JsonNode after = json.path("after");
@@ -54,18 +53,12 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
             return;
         }
         if (userId == null || userId.isBlank()) {
-            deadLetter(record, DeadLetter.of(DeadLetter.MISSING_ID, "the changed row has no id"));
+            DeadLetter.of(DeadLetter.MISSING_ID, "the changed row has no id").forward(context, record, metrics);
             return;
         }
-        String lowerCase = username.toLowerCase(java.util.Locale.ROOT);
+        String lowerCase = username.toLowerCase(Locale.ROOT);
         context.forward(record.withKey(UsernameBase.root(lowerCase))
                 .withValue(Parsed.ok(UsernameClaim.reserve(userId, lowerCase))));
     }
 
-    private void deadLetter(Record<String, byte[]> record, DeadLetter deadLetter) {
-        metrics.deadLetter(deadLetter.reason());
-        RecordMetadata source = context.recordMetadata().orElseThrow();
-        context.forward(record.withValue(Parsed.<UsernameClaim>deadLetter(record.value()))
-                .withHeaders(deadLetter.headers(source, Instant.ofEpochMilli(context.currentSystemTimeMs()))));
-    }
 }

@@ -1,7 +1,9 @@
 package io.usersync.processor.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,6 +14,7 @@ import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.processor.username.UsernameBase;
 import io.usersync.schemas.cdc.AuthUserChange;
 import io.usersync.schemas.cdc.AuthUserRow;
+import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.schemas.profile.UserEvent;
 import io.usersync.schemas.profile.UserProfile;
 
@@ -146,7 +149,10 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         }
         // A tombstone even for a user never seen live: a resync must leave no row behind.
         if (state == null || wasLive) {
-            publish(record, null);
+            metrics.profileOut();
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(ProfileHeaders.SOURCE_LSN, Long.toString(lsn).getBytes(StandardCharsets.UTF_8));
+            context.forward(record.withValue(UserOutput.profile(null)).withHeaders(headers));
         }
         if (wasLive) {
             context.forward(record.withValue(UserOutput.event(new UserEvent(UserEvent.DELETED, userId, null, null, lsn, tsMs))));

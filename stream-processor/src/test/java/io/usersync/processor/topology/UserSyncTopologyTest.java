@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.usersync.schemas.cdc.AuthUserRow;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.schemas.profile.UserEvent;
 import io.usersync.schemas.profile.UserProfile;
 
@@ -211,12 +212,14 @@ class UserSyncTopologyTest {
     @Test
     void shouldPublishATombstoneAndDeletedEventOnHardDelete() {
         String id = signUp("gone@example.com");
-        fixture.send(id, row(id).delete(nextLsn()));
+        long deleteLsn = nextLsn();
+        fixture.send(id, row(id).delete(deleteLsn));
 
         List<TestRecord<String, UserProfile>> profiles = fixture.profiles.readRecordsToList();
         assertThat(profiles).hasSize(2);
         assertThat(profiles.get(1).key()).isEqualTo(id);
         assertThat(profiles.get(1).value()).isNull();
+        assertThat(header(profiles.get(1).headers(), ProfileHeaders.SOURCE_LSN)).isEqualTo(Long.toString(deleteLsn));
         assertThat(fixture.events.readValuesToList()).extracting(UserEvent::type)
                 .containsExactly(UserEvent.CREATED, UserEvent.DELETED);
     }
