@@ -1,0 +1,69 @@
+package io.usersync.sink;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The sink's configuration, immutable and typed.
+ *
+ * @param jdbcUrl        database holding {@code public.users} and {@code usersync.sink_offsets}
+ * @param bootstrapServers the Kafka cluster
+ * @param profilesTopic  compacted profiles to apply
+ * @param deadLetterTopic where profiles that can never be written go
+ * @param groupId        consumer group; also the key of the stored offsets
+ * @param batchSize      flush when this many users are buffered
+ * @param batchAge       flush when the oldest buffered profile is this old
+ * @param deleteMode     what a tombstone does to the row
+ * @param poolSize       database connections
+ * @param retryBackoff   first wait after a transient failure; doubles up to {@code maxRetryBackoff}
+ */
+public record SinkConfig(
+        String jdbcUrl,
+        String user,
+        String password,
+        String bootstrapServers,
+        String profilesTopic,
+        String deadLetterTopic,
+        String groupId,
+        int batchSize,
+        Duration batchAge,
+        DeleteMode deleteMode,
+        int poolSize,
+        Duration retryBackoff,
+        Duration maxRetryBackoff) {
+
+    public static final String DEFAULT_GROUP_ID = "usersync-sink";
+    public static final int DEFAULT_BATCH_SIZE = 500;
+    public static final Duration DEFAULT_BATCH_AGE = Duration.ofMillis(20);
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+
+    /** What a tombstone does: delete the row, or keep it with {@code deleted_at} set and personal data cleared. */
+    public enum DeleteMode { HARD, SOFT }
+
+    public SinkConfig {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(profilesTopic, "profilesTopic");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(batchAge, "batchAge");
+        Objects.requireNonNull(deleteMode, "deleteMode");
+        if (batchSize < 1 || poolSize < 1) {
+            throw new IllegalArgumentException("batchSize and poolSize must be positive");
+        }
+    }
+
+    public SinkConfig withBatchSize(int size) {
+        return new SinkConfig(jdbcUrl, user, password, bootstrapServers, profilesTopic, deadLetterTopic, groupId, size,
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff);
+    }
+
+    @Override
+    public String toString() {
+        return "SinkConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=****, bootstrapServers=" + bootstrapServers
+                + ", profilesTopic=" + profilesTopic + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId
+                + ", batchSize=" + batchSize + ", batchAge=" + batchAge + ", deleteMode=" + deleteMode
+                + ", poolSize=" + poolSize + ", retryBackoff=" + retryBackoff + ", maxRetryBackoff=" + maxRetryBackoff + "]";
+    }
+}

@@ -1,0 +1,72 @@
+package io.usersync.sink.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.sink.batch.ProfileWrite;
+
+/**
+ * Publishes dead letters with the original key and bytes and the headers every stage uses. Waits for
+ * the broker's acknowledgement: the batch that dropped the record commits only after that.
+ */
+public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCloseable {
+
+    public static final String STAGE = "sink";
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaDeadLetterReporter.class);
+
+    private final Producer<String, byte[]> producer;
+    private final String topic;
+    private final Clock clock;
+
+    public KafkaDeadLetterReporter(Producer<String, byte[]> producer, String topic, Clock clock) {
+        this.producer = producer;
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    public static KafkaDeadLetterReporter create(String bootstrapServers, String topic) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "usersync-sink-dlt",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaDeadLetterReporter(new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()),
+                topic, Clock.systemUTC());
+    }
+
+    @Override
+    public void report(ProfileWrite write, String reason, Throwable error) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, write.userId(), write.original());
+        DeadLetterHeaders.of(DeadLetterHeaders.Cause.of(STAGE, reason, error),
+                        new DeadLetterHeaders.Source(write.partition().topic(), write.partition().partition(), write.offset()),
+                        1, clock.instant())
+                .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(record).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending a dead letter", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("dead-letter topic " + topic + " did not take a record", e.getCause());
+        }
+        log.warn("Profile of user {} at {}@{} sent to {}: {}", write.userId(), write.partition(), write.offset(), topic, reason);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,48 @@
+package io.usersync.sink.write;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+
+/** What a database error means for the sink. */
+public enum Failure {
+    /** The database is down, overloaded or lost a race: retry with backoff, without limit. */
+    TRANSIENT,
+    /** This record can never be written (constraint violation, bad value): dead-letter it, write the rest. */
+    POISON,
+    /** Anything else is a bug or a broken deployment: stop loudly. */
+    FATAL;
+
+    private static final Set<String> TRANSIENT_STATES = Set.of(
+            "40001", // serialization_failure
+            "40P01", // deadlock_detected
+            "55P03", // lock_not_available
+            "57014", // query_canceled (statement timeout)
+            "57P01", // admin_shutdown
+            "57P02", // crash_shutdown
+            "57P03"); // cannot_connect_now
+
+    public static Failure of(SQLException error) {
+        if (error instanceof SQLTransientException || error instanceof SQLRecoverableException) {
+            return TRANSIENT;
+        }
+        String state = error.getSQLState();
+        if (state == null) {
+            return error.getCause() instanceof IOException ? TRANSIENT : FATAL;
+        }
+        if (state.startsWith("08") || state.startsWith("53") || TRANSIENT_STATES.contains(state)) {
+            return TRANSIENT;
+        }
+        if (state.startsWith("23") || state.startsWith("22")) {
+            return POISON;
+        }
+        return FATAL;
+    }
+
+    /** A short description for health and logs: the SQL state and error class, never the data. */
+    public static String describe(SQLException error) {
+        return error.getClass().getSimpleName() + (error.getSQLState() != null ? " (SQL state " + error.getSQLState() + ")" : "");
+    }
+}

@@ -1,0 +1,373 @@
+package io.usersync.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.usersync.embedded.EmbeddedKafkaBroker;
+import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.profile.ProfileHeaders;
+import io.usersync.schemas.profile.UserProfile;
+import io.usersync.schemas.testing.TestDatabase;
+
+class SinkIT {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static EmbeddedKafkaBroker kafka;
+    private static EmbeddedPostgresServer postgres;
+
+    private final List<SinkStage> stages = new ArrayList<>();
+
+    @BeforeAll
+    static void startServers() {
+        kafka = EmbeddedKafkaBroker.startTemporary();
+        postgres = EmbeddedPostgresServer.startTemporary();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        kafka.close();
+        postgres.close();
+    }
+
+    @AfterEach
+    void closeStages() {
+        stages.forEach(SinkStage::close);
+    }
+
+    /** A profile or a tombstone as the stream processor publishes it. */
+    private record Change(String id, String username, String fullName, long lsn, boolean delete) {
+    }
+
+    @Test
+    void shouldMakePublicUsersEqualTheLatestProfileOfEveryUser() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        Random random = new Random(7);
+        List<Change> changes = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        long lsn = 1_000;
+        for (int i = 0; i < 10_000; i++) {
+            int kind = users.isEmpty() ? 0 : random.nextInt(10);
+            if (kind < 5) {
+                String id = UUID.randomUUID().toString();
+                users.add(id);
+                changes.add(new Change(id, "user" + i, "Name " + i, lsn++, false));
+            } else if (kind < 8) {
+                String id = users.get(random.nextInt(users.size()));
+                changes.add(new Change(id, "renamed" + i, "Renamed " + i, lsn++, false));
+            } else {
+                String id = users.get(random.nextInt(users.size()));
+                changes.add(new Change(id, null, null, lsn++, true));
+            }
+        }
+        produce(config.profilesTopic(), changes);
+        start(config);
+
+        Map<String, String> expected = expectedUsernames(changes);
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(usernames(database)).isEqualTo(expected));
+        assertThat(deadLetterCount(config)).isZero();
+    }
+
+    @Test
+    void shouldNotLetAnOlderProfileOverwriteANewerOne() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        String id = UUID.randomUUID().toString();
+        String sentinel = UUID.randomUUID().toString();
+        produce(config.profilesTopic(), List.of(
+                new Change(id, "newer", "Newer", 200, false),
+                new Change(id, "older", "Older", 100, false),
+                new Change(sentinel, "sentinel", null, 300, false)));
+        start(config.withBatchSize(1));
+
+        awaitApplied(database, config, 3);
+        assertThat(usernames(database)).containsEntry(id, "newer").containsEntry(sentinel, "sentinel");
+    }
+
+    @Test
+    void shouldWriteEveryProfileExactlyOnceAcrossRepeatedCrashes() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        countWritesPerRow(database);
+        SinkConfig config = config(database);
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            changes.add(new Change(UUID.randomUUID().toString(), "crash" + i, null, 1_000 + i, false));
+        }
+        produce(config.profilesTopic(), changes);
+
+        for (int crash = 1; crash <= 3; crash++) {
+            SinkStage stage = start(config);
+            int reached = crash * 4_000;
+            await().atMost(Duration.ofMinutes(2)).until(() -> rowCount(database) >= reached);
+            database.execute("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'usersync-sink'");
+            stage.close();
+        }
+        start(config);
+
+        Map<String, String> expected = expectedUsernames(changes);
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(usernames(database)).isEqualTo(expected));
+        assertThat(writeCounts(database)).containsOnlyKeys(1);
+    }
+
+    @Test
+    void shouldPauseWhileTheDatabaseIsDownAndCatchUpWhenItIsBack() throws Exception {
+        try (EmbeddedPostgresServer outage = EmbeddedPostgresServer.startTemporary()) {
+            TestDatabase database = TestDatabase.migrated(outage);
+            SinkConfig config = config(database);
+            List<Change> before = changes("before", 1_000, 1_000);
+            produce(config.profilesTopic(), before);
+            SinkStage stage = start(config);
+            await().atMost(Duration.ofMinutes(1)).until(() -> rowCount(database) == 1_000);
+            assertThat(stage.health().up()).isTrue();
+
+            outage.stop();
+            List<Change> during = changes("during", 1_000, 10_000);
+            produce(config.profilesTopic(), during);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !stage.health().up());
+            assertThat(stage.health().reason()).startsWith("database unavailable");
+            await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20)).until(() -> !stage.health().up());
+            outage.start();
+
+            List<Change> all = new ArrayList<>(before);
+            all.addAll(during);
+            Map<String, String> expected = expectedUsernames(all);
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(usernames(database)).isEqualTo(expected));
+            await().atMost(Duration.ofSeconds(10)).until(() -> stage.health().up());
+            assertThat(deadLetterCount(config)).isZero();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterOnlyTheProfileWhoseUsernameIsTakenAndWriteTheRestOfItsBatch() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        database.execute("insert into public.users (id, username, source_lsn) values ('" + UUID.randomUUID()
+                + "', 'taken', 1)");
+        List<Change> changes = changes("fine", 500, 1_000);
+        String poisoned = changes.get(250).id();
+        changes.set(250, new Change(poisoned, "taken", null, changes.get(250).lsn(), false));
+        produce(config.profilesTopic(), changes);
+        start(config);
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> rowCount(database) == 500);
+        List<ConsumerRecord<String, byte[]>> deadLetters = readDeadLetters(config, 1);
+        assertThat(deadLetters).hasSize(1);
+        ConsumerRecord<String, byte[]> deadLetter = deadLetters.get(0);
+        assertThat(deadLetter.key()).isEqualTo(poisoned);
+        assertThat(MAPPER.readValue(deadLetter.value(), UserProfile.class).username()).isEqualTo("taken");
+        assertThat(header(deadLetter, DeadLetterHeaders.STAGE)).isEqualTo("sink");
+        assertThat(header(deadLetter, DeadLetterHeaders.REASON)).isEqualTo(SinkStage.REASON_REJECTED);
+        assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).contains("users_username_lower_key");
+        assertThat(header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(config.profilesTopic());
+        assertThat(header(deadLetter, DeadLetterHeaders.SOURCE_OFFSET)).isNotBlank();
+        assertThat(usernames(database)).doesNotContainKey(poisoned).hasSize(499);
+    }
+
+    @Test
+    void shouldDeleteOnATombstoneButNotWhenTheRowIsNewerThanTheDelete() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        String deleted = UUID.randomUUID().toString();
+        String recreated = UUID.randomUUID().toString();
+        String sentinel = UUID.randomUUID().toString();
+        produce(config.profilesTopic(), List.of(
+                new Change(deleted, "deleted", null, 100, false),
+                new Change(deleted, null, null, 101, true),
+                new Change(recreated, "recreated", null, 300, false),
+                new Change(recreated, null, null, 200, true),
+                new Change(sentinel, "sentinel2", null, 400, false)));
+        start(config.withBatchSize(1));
+
+        awaitApplied(database, config, 5);
+        assertThat(usernames(database)).doesNotContainKey(deleted).containsEntry(recreated, "recreated")
+                .containsEntry(sentinel, "sentinel2");
+    }
+
+    private SinkStage start(SinkConfig config) {
+        SinkStage stage = new SinkStage(config, new SimpleMeterRegistry());
+        stages.add(stage);
+        stage.start();
+        return stage;
+    }
+
+    private static SinkConfig config(TestDatabase database) throws Exception {
+        String profiles = "profiles." + database.name();
+        String deadLetters = "dlt." + database.name();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(profiles, 3, (short) 1), new NewTopic(deadLetters, 1, (short) 1)))
+                    .all().get();
+        }
+        return new SinkConfig(database.jdbcUrl(), database.user(), database.password(), kafka.bootstrapServers(),
+                profiles, deadLetters, "sink-" + database.name(), SinkConfig.DEFAULT_BATCH_SIZE,
+                SinkConfig.DEFAULT_BATCH_AGE, SinkConfig.DeleteMode.HARD, 2, SinkConfig.DEFAULT_RETRY_BACKOFF,
+                Duration.ofSeconds(1));
+    }
+
+    private static List<Change> changes(String prefix, int count, long firstLsn) {
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            changes.add(new Change(UUID.randomUUID().toString(), prefix + i, "Person " + i, firstLsn + i, false));
+        }
+        return changes;
+    }
+
+    private static void produce(String topic, List<Change> changes) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                // Ordered per key without idempotence: right after topic creation, retries of an idempotent
+                // producer can run into out-of-order sequence errors on a single test broker.
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(), new StringSerializer())) {
+            for (Change change : changes) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, change.id(),
+                        change.delete() ? null : MAPPER.writeValueAsString(profile(change)));
+                if (change.delete()) {
+                    record.headers().add(ProfileHeaders.SOURCE_LSN, Long.toString(change.lsn()).getBytes(StandardCharsets.UTF_8));
+                }
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    private static UserProfile profile(Change change) {
+        return new UserProfile(change.id(), change.username() + "@example.com", change.username(), change.fullName(),
+                null, "email", List.of("email"), true, false, "2026-11-01T10:00:00Z", "2026-11-01T10:00:00Z", null,
+                change.lsn(), System.currentTimeMillis(), false);
+    }
+
+    /** Latest username per live user, as the profiles topic says once compacted. */
+    private static Map<String, String> expectedUsernames(List<Change> changes) {
+        Map<String, Change> latest = new LinkedHashMap<>();
+        for (Change change : changes) {
+            Change current = latest.get(change.id());
+            if (current == null || current.lsn() <= change.lsn()) {
+                latest.put(change.id(), change);
+            }
+        }
+        Map<String, String> expected = new HashMap<>();
+        latest.values().stream().filter(c -> !c.delete()).forEach(c -> expected.put(c.id(), c.username()));
+        return expected;
+    }
+
+    private static Map<String, String> usernames(TestDatabase database) throws SQLException {
+        Map<String, String> usernames = new HashMap<>();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select id::text, username from public.users where username <> 'taken'")) {
+            while (rs.next()) {
+                usernames.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return usernames;
+    }
+
+    /** Waits until the offsets stored with the rows cover every record produced. */
+    private static void awaitApplied(TestDatabase database, SinkConfig config, long records) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            try (Connection c = database.connect(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select coalesce(sum(next_offset), 0) from usersync.sink_offsets"
+                            + " where group_id = '" + config.groupId() + "'")) {
+                rs.next();
+                return rs.getLong(1) == records;
+            }
+        });
+    }
+
+    private static long rowCount(TestDatabase database) throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from public.users")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** A trigger that counts the writes each row gets, so that a row written twice shows. */
+    private static void countWritesPerRow(TestDatabase database) throws SQLException {
+        database.execute(
+                "create table public.write_counts (id uuid primary key, writes int not null)",
+                "create function public.count_write() returns trigger language plpgsql as $$ begin "
+                        + "insert into public.write_counts values (new.id, 1) "
+                        + "on conflict (id) do update set writes = write_counts.writes + 1; return new; end $$",
+                "create trigger count_writes after insert or update on public.users "
+                        + "for each row execute function public.count_write()");
+    }
+
+    /** How many rows were written how many times. */
+    private static Map<Integer, Long> writeCounts(TestDatabase database) throws SQLException {
+        Map<Integer, Long> counts = new HashMap<>();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select writes, count(*) from public.write_counts group by writes")) {
+            while (rs.next()) {
+                counts.put(rs.getInt(1), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    private static long deadLetterCount(SinkConfig config) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicPartition partition = new TopicPartition(config.deadLetterTopic(), 0);
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                    .partitionResult(partition).get().offset();
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readDeadLetters(SinkConfig config, int count) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(config.deadLetterTopic()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= count;
+            });
+        }
+        return records;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,42 @@
+package io.usersync.sink.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.EOFException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class FailureTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"08006", "08001", "40001", "40P01", "57P01", "57P03", "53300", "53100", "57014"})
+    void shouldRetryConnectionLossSerializationDeadlockShutdownAndResourceErrors(String state) {
+        assertThat(Failure.of(new SQLException("x", state))).isEqualTo(Failure.TRANSIENT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"23505", "23514", "23502", "22001", "22P02"})
+    void shouldDeadLetterConstraintViolationsAndBadValues(String state) {
+        assertThat(Failure.of(new SQLException("x", state))).isEqualTo(Failure.POISON);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42P01", "42703", "42501"})
+    void shouldStopOnMissingTablesColumnsAndPrivileges(String state) {
+        assertThat(Failure.of(new SQLException("x", state))).isEqualTo(Failure.FATAL);
+    }
+
+    @Test
+    void shouldRetryWhenThePoolHasNoConnection() {
+        assertThat(Failure.of(new SQLTransientConnectionException("pool timeout"))).isEqualTo(Failure.TRANSIENT);
+    }
+
+    @Test
+    void shouldRetryAnIoFailureWithoutSqlState() {
+        assertThat(Failure.of(new SQLException("io", null, new EOFException()))).isEqualTo(Failure.TRANSIENT);
+    }
+}
