@@ -221,6 +221,32 @@ class SinkIT {
                 .containsEntry(sentinel, "sentinel2");
     }
 
+    @Test
+    void shouldStoreNamesWithQuotesCommasNewlinesAndBackslashesExactly() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        String id = UUID.randomUUID().toString();
+        String name = "O'Brien, \"Bob\"\n\\ \ud83d\ude00 \u05e9\u05dc\u05d5\u05dd";
+        UserProfile profile = new UserProfile(id, "b@example.com", "obrien", name, "https://example.com/a,b.png",
+                "github", List.of("github", "with \"quote\"", "back\\slash"), true, false, "2026-11-01T10:00:00Z",
+                "2026-11-01T10:00:00Z", "2026-11-02T10:00:00Z", 5, System.currentTimeMillis(), false);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(config.profilesTopic(), id, MAPPER.writeValueAsString(profile))).get();
+        }
+        start(config);
+
+        awaitApplied(database, config, 1);
+        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select full_name, avatar_url, providers, last_sign_in_at from public.users where id = '" + id + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(name);
+            assertThat(rs.getString(2)).isEqualTo("https://example.com/a,b.png");
+            assertThat((String[]) rs.getArray(3).getArray()).containsExactly("github", "with \"quote\"", "back\\slash");
+            assertThat(rs.getTimestamp(4).toInstant()).isEqualTo(java.time.Instant.parse("2026-11-02T10:00:00Z"));
+        }
+    }
+
     private SinkStage start(SinkConfig config) {
         SinkStage stage = new SinkStage(config, new SimpleMeterRegistry());
         stages.add(stage);
