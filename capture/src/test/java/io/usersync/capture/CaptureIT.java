@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.usersync.capture.preflight.CaptureStartupException;
+import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.testing.AuthUsersTable;
@@ -186,6 +187,32 @@ class CaptureIT {
     }
 
     @Test
+    void shouldReReadOnlyTheSignalledUserAsASnapshotRead() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig config = config(database);
+        start(config);
+        AuthUsersTable users = new AuthUsersTable(database);
+        UUID target = users.signUp("target@example.com", GOOGLE_META, GOOGLE_APP_META);
+        UUID other = users.signUp("other@example.com", "{}", "{}");
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            reader.awaitAtLeast(2);
+            new ResyncSignal(config.database()).requestUsers(List.of(target));
+            UUID sentinel = users.signUp("sentinel@example.com", "{}", "{}");
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(4);
+
+            Map<String, List<String>> opsByUser = records.stream().collect(groupingBy(ConsumerRecord::key,
+                    mapping(record -> json(record.value()).get("op").asText(), toList())));
+            assertThat(opsByUser.get(target.toString())).containsExactly("c", "r");
+            assertThat(opsByUser.get(other.toString())).containsExactly("c");
+            assertThat(opsByUser.get(sentinel.toString())).containsExactly("c");
+            JsonNode reread = valuesOf(records, target).get(1);
+            assertThat(json(reread.at("/after/raw_user_meta_data").asText())).isEqualTo(json(GOOGLE_META));
+            assertValid(CDC, records.stream().filter(r -> r.key().equals(target.toString())).toList().get(1).value());
+        }
+    }
+
+    @Test
     void shouldRefuseToStartOnAServerWithoutLogicalWalAndNameTheFix() {
         try (EmbeddedPostgresServer replica = EmbeddedPostgresServer.startTemporary("replica")) {
             TestDatabase database = TestDatabase.migrated(replica);
@@ -212,7 +239,7 @@ class CaptureIT {
         stages.add(stage);
 
         assertThatThrownBy(stage::start)
-                .isInstanceOfSatisfying(CaptureStartupException.class, e -> assertThat(e.problems()).hasSize(4))
+                .isInstanceOfSatisfying(CaptureStartupException.class, e -> assertThat(e.problems()).hasSize(5))
                 .hasMessageContaining("ALTER ROLE capture_no_replication WITH REPLICATION")
                 .hasMessageContaining("table auth.users does not exist")
                 .hasMessageContaining("usersync migrate")

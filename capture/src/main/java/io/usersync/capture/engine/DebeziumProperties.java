@@ -13,6 +13,7 @@ public final class DebeziumProperties {
     public static final String CAPTURED_TABLE = "auth.users";
     public static final String HEARTBEAT_TABLE = "usersync.capture_heartbeat";
     public static final String PROFILE_TABLE = "public.users";
+    public static final String SIGNAL_TABLE = "usersync.capture_signal";
 
     private DebeziumProperties() {
     }
@@ -27,9 +28,13 @@ public final class DebeziumProperties {
         return config.slotName() + "." + PROFILE_TABLE;
     }
 
-    /** The tables in the publication: auth.users, the heartbeat, and public.users when reservations are captured. */
+    /**
+     * The tables in the publication: auth.users, the heartbeat, the signal table (Debezium must see its
+     * inserts in the stream), and public.users when reservations are captured.
+     */
     public static String tables(CaptureConfig config) {
-        return CAPTURED_TABLE + "," + HEARTBEAT_TABLE + (config.reservationsTopic() != null ? "," + PROFILE_TABLE : "");
+        return CAPTURED_TABLE + "," + HEARTBEAT_TABLE + "," + SIGNAL_TABLE
+                + (config.reservationsTopic() != null ? "," + PROFILE_TABLE : "");
     }
 
     public static Properties of(CaptureConfig config) {
@@ -64,6 +69,10 @@ public final class DebeziumProperties {
         props.setProperty("column.exclude.list", "public\\.users\\.(?!id$|username$).*");
         props.setProperty("snapshot.mode", "initial");
         props.setProperty("tombstones.on.delete", "true");
+        // Resyncs: a row in the signal table starts an incremental snapshot, read as "op":"r" changes.
+        props.setProperty("signal.enabled.channels", "source");
+        props.setProperty("signal.data.collection", SIGNAL_TABLE);
+        props.setProperty("incremental.snapshot.chunk.size", "2048");
 
         props.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
         props.setProperty("heartbeat.action.query", "insert into " + HEARTBEAT_TABLE + " (id, beat_at) values (1, now())"

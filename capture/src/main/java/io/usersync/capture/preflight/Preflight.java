@@ -60,8 +60,10 @@ public final class Preflight {
                 problems.add("table auth.users does not exist in this database. Fix: point USERSYNC_DB_URL at the "
                         + "database of your Supabase project, or create the dev auth schema with 'usersync migrate --dev-auth-schema'.");
             }
-            if (!exists(connection, "select to_regclass('" + DebeziumProperties.HEARTBEAT_TABLE + "')")) {
-                problems.add("table " + DebeziumProperties.HEARTBEAT_TABLE + " does not exist. Fix: run 'usersync migrate' first.");
+            for (String table : List.of(DebeziumProperties.HEARTBEAT_TABLE, DebeziumProperties.SIGNAL_TABLE)) {
+                if (!exists(connection, "select to_regclass('" + table + "')")) {
+                    problems.add("table " + table + " does not exist. Fix: run 'usersync migrate' first.");
+                }
             }
             if (usersTable) {
                 checkPublication(connection, problems);

@@ -58,15 +58,18 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
             throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_JSON, e));
         }
         if (json == null || !json.isObject() || !OPERATIONS.contains(json.path("op").asText())
-                || !json.path("source").path("lsn").canConvertToLong()) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT,
-                    "no op of c/u/d/r or no source.lsn"));
+                || !json.path("source").isObject()) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op of c/u/d/r or no source"));
         }
         AuthUserChange change;
         try {
             change = JsonSerde.MAPPER.treeToValue(json, AuthUserChange.class);
         } catch (IOException e) {
             throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, e));
+        }
+        if (change.source().position().isEmpty()) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT,
+                    "no source.lsn and no source.sequence to order the change by"));
         }
         AuthUserRow row = rowOf(change);
         if (row == null || row.id() == null || row.id().isBlank()) {

@@ -58,7 +58,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private void onChange(Record<String, UserInput> record, AuthUserChange change) {
         String userId = record.key();
         UserState state = states.get(userId);
-        long lsn = change.source().lsn();
+        long lsn = change.source().position().orElseThrow();
         long tsMs = change.source().tsMs() != null ? change.source().tsMs() : record.timestamp();
         if (state != null && (lsn < state.lsn() || (lsn == state.lsn() && !change.isRead()))) {
             metrics.staleChange();

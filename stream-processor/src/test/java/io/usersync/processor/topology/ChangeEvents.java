@@ -1,8 +1,11 @@
 package io.usersync.processor.topology;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -97,6 +100,16 @@ final class ChangeEvents {
             return event("r", null, node, lsn);
         }
 
+        /** A row read by an incremental snapshot: no lsn, its position in {@code sequence}. */
+        String incrementalRead(long position) {
+            ObjectNode event = (ObjectNode) parse(event("r", null, node, position));
+            ObjectNode source = (ObjectNode) event.get("source");
+            source.putNull("lsn");
+            source.put("snapshot", "incremental");
+            source.put("sequence", "[\"" + (position - 50) + "\",\"" + position + "\"]");
+            return event.toString();
+        }
+
         String delete(long lsn) {
             ObjectNode key = MAPPER.createObjectNode();
             key.put("id", node.get("id").asText());
@@ -117,6 +130,14 @@ final class ChangeEvents {
         event.put("op", op);
         event.put("ts_ms", 1_790_000_000_100L + lsn);
         return event.toString();
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static byte[] bytes(String json) {

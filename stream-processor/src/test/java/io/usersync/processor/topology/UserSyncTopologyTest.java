@@ -290,6 +290,21 @@ class UserSyncTopologyTest {
     }
 
     @Test
+    void shouldRewriteAUserReadByAnIncrementalSnapshotOrderedByItsSequence() {
+        String id = id();
+        fixture.send(id, row(id).email("inc@example.com").userMeta("{}").appMeta(EMAIL_APP).create(nextLsn()));
+        fixture.readProfiles();
+        long position = nextLsn();
+
+        fixture.send(id, row(id).email("inc@example.com").userMeta("{}").appMeta(EMAIL_APP).incrementalRead(position));
+
+        UserProfile profile = onlyProfile();
+        assertThat(profile.resync()).isTrue();
+        assertThat(profile.sourceLsn()).isEqualTo(position);
+        assertThat(fixture.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldKeepTheUsernameFromTheProfilesTopicInAFreshDeployment() {
         String id = id();
         fixture.existingProfiles.pipeInput(id, new UserProfile(id, "bob@example.com", "bob7", null, null, "email",
