@@ -32,6 +32,7 @@ final class SinkMetrics {
         latency = Timer.builder("usersync.sync.latency")
                 .description("From the commit in auth.users to the commit of the row in public.users")
                 .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.95, 0.99)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5))
                 .register(registry);

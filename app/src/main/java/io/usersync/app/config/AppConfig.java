@@ -1,0 +1,69 @@
+package io.usersync.app.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.usersync.sink.SinkConfig.DeleteMode;
+
+/**
+ * The whole configuration, typed and validated, loaded by {@link ConfigLoader}. Each stage's own config
+ * is made from it in {@code run.StageConfigs}.
+ */
+public record AppConfig(
+        Optional<String> dbUrl,
+        String dbUser,
+        String dbPassword,
+        Optional<String> kafkaBootstrapServers,
+        int httpPort,
+        Optional<String> jwtSecret,
+        Optional<URI> jwksUrl,
+        String jwtRole,
+        Path dataDir,
+        Set<Stage> stages,
+        int partitions,
+        String slotName,
+        String publication,
+        Duration capturePollInterval,
+        String processorApplicationId,
+        Duration processorCommitInterval,
+        boolean keepReleasedUsernames,
+        String sinkGroupId,
+        int sinkBatchSize,
+        Duration sinkBatchAge,
+        DeleteMode sinkDeleteMode,
+        int embeddedDbPort,
+        int embeddedKafkaPort,
+        Map<Setting, String> effective) {
+
+    /** The stages one process can run. */
+    public enum Stage { CAPTURE, PROCESS, SINK }
+
+    /** The effective configuration, one variable a line, secrets masked: safe to log. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Setting setting : Setting.values()) {
+            String value = effective.get(setting);
+            String shown = value == null ? "(unset)" : setting.secret() && !value.isEmpty() ? "****" : value;
+            out.append("  ").append(setting.variable()).append('=').append(shown).append('\n');
+        }
+        return out.toString();
+    }
+
+    public AppConfig withDatabase(String url, String user, String password) {
+        return new AppConfig(Optional.of(url), user, password, kafkaBootstrapServers, httpPort, jwtSecret, jwksUrl,
+                jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
+                processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
+                embeddedDbPort, embeddedKafkaPort, effective);
+    }
+
+    public AppConfig withKafka(String bootstrapServers) {
+        return new AppConfig(dbUrl, dbUser, dbPassword, Optional.of(bootstrapServers), httpPort, jwtSecret, jwksUrl,
+                jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
+                processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
+                embeddedDbPort, embeddedKafkaPort, effective);
+    }
+}

@@ -1,0 +1,20 @@
+package io.usersync.app.config;
+
+import java.util.List;
+
+/** The configuration is wrong; the message names every variable at fault and how to fix it. */
+public final class ConfigException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> problems;
+
+    public ConfigException(List<String> problems) {
+        super("invalid configuration:\n  - " + String.join("\n  - ", problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+        return problems;
+    }
+}

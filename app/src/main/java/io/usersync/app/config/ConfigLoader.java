@@ -1,0 +1,213 @@
+package io.usersync.app.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.usersync.app.config.AppConfig.Stage;
+import io.usersync.sink.SinkConfig.DeleteMode;
+
+/**
+ * Reads {@link Setting}s from the environment, with command-line values taking precedence, checks them
+ * all and reports every problem at once, each naming its variable and what would be right.
+ */
+public final class ConfigLoader {
+
+    private final Map<String, String> environment;
+    private final Map<String, String> overrides;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<Setting, String> effective = new EnumMap<>(Setting.class);
+
+    private ConfigLoader(Map<String, String> environment, Map<String, String> overrides) {
+        this.environment = environment;
+        this.overrides = overrides;
+    }
+
+    /**
+     * @param environment the process environment
+     * @param overrides   values given as flags, keyed by variable name; they win over the environment
+     */
+    public static AppConfig load(Map<String, String> environment, Map<String, String> overrides) {
+        return new ConfigLoader(environment, overrides).load();
+    }
+
+    private AppConfig load() {
+        overrides.keySet().stream()
+                .filter(name -> Arrays.stream(Setting.values()).noneMatch(s -> s.variable().equals(name)))
+                .forEach(name -> problems.add(name + " is not a usersync setting. Fix: see the configuration table in README.md."));
+        Optional<String> dbUrl = optional(Setting.DB_URL);
+        dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
+                + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '" + url + "'."));
+        Optional<String> jwtSecret = optional(Setting.JWT_SECRET);
+        jwtSecret.filter(secret -> secret.length() < 32).ifPresent(secret -> problems.add(Setting.JWT_SECRET.variable()
+                + " must be at least 32 characters (HS256 needs a 256-bit key); use the project's JWT secret."));
+        AppConfig config = new AppConfig(
+                dbUrl,
+                text(Setting.DB_USER),
+                text(Setting.DB_PASSWORD),
+                optional(Setting.KAFKA_BOOTSTRAP_SERVERS),
+                port(Setting.HTTP_PORT),
+                jwtSecret,
+                optional(Setting.JWKS_URL).flatMap(this::httpUri),
+                text(Setting.JWT_ROLE),
+                path(Setting.DATA_DIR),
+                stages(),
+                positive(Setting.PARTITIONS, 1000),
+                identifier(Setting.SLOT_NAME),
+                identifier(Setting.PUBLICATION),
+                millis(Setting.CAPTURE_POLL_INTERVAL_MS),
+                text(Setting.PROCESSOR_APPLICATION_ID),
+                millis(Setting.PROCESSOR_COMMIT_INTERVAL_MS),
+                bool(Setting.KEEP_RELEASED_USERNAMES),
+                text(Setting.SINK_GROUP_ID),
+                positive(Setting.SINK_BATCH_SIZE, 100_000),
+                millis(Setting.SINK_BATCH_AGE_MS),
+                deleteMode(),
+                port(Setting.EMBEDDED_DB_PORT),
+                port(Setting.EMBEDDED_KAFKA_PORT),
+                effective);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private String raw(Setting setting) {
+        String value = overrides.containsKey(setting.variable()) ? overrides.get(setting.variable())
+                : environment.get(setting.variable());
+        if (value == null || value.isBlank()) {
+            value = setting.defaultValue();
+        }
+        effective.put(setting, value == null ? null : value.trim());
+        return value == null ? null : value.trim();
+    }
+
+    private Optional<String> optional(Setting setting) {
+        return Optional.ofNullable(raw(setting));
+    }
+
+    private String text(Setting setting) {
+        String value = raw(setting);
+        return value == null ? "" : value;
+    }
+
+    private int port(Setting setting) {
+        String value = raw(setting);
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(setting.variable() + " must be a port from 0 to 65535; got '" + value + "'.");
+        return 0;
+    }
+
+    private int positive(Setting setting, int max) {
+        String value = raw(setting);
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= 1 && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(setting.variable() + " must be a whole number from 1 to " + max + "; got '" + value + "'.");
+        return 1;
+    }
+
+    private Duration millis(Setting setting) {
+        String value = raw(setting);
+        try {
+            long millis = Long.parseLong(value);
+            if (millis >= 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(setting.variable() + " must be a number of milliseconds (0 or more); got '" + value + "'.");
+        return Duration.ZERO;
+    }
+
+    private boolean bool(Setting setting) {
+        String value = raw(setting).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            problems.add(setting.variable() + " must be true or false; got '" + value + "'.");
+        }
+        return value.equals("true");
+    }
+
+    private String identifier(Setting setting) {
+        String value = raw(setting);
+        if (!value.matches("[a-z_][a-z0-9_]{0,62}")) {
+            problems.add(setting.variable() + " must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*); got '"
+                    + value + "'.");
+        }
+        return value;
+    }
+
+    private Path path(Setting setting) {
+        String value = raw(setting);
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            problems.add(setting.variable() + " must be a directory path; got '" + value + "'.");
+            return Path.of(".");
+        }
+    }
+
+    private Optional<URI> httpUri(String value) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add(Setting.JWKS_URL.variable() + " must be an http(s) URL; got '" + value + "'.");
+        return Optional.empty();
+    }
+
+    private Set<Stage> stages() {
+        String value = raw(Setting.STAGES);
+        Set<Stage> stages = EnumSet.noneOf(Stage.class);
+        for (String name : value.split(",")) {
+            try {
+                stages.add(Stage.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                problems.add(Setting.STAGES.variable() + " takes capture, process and sink, comma-separated; got '"
+                        + name.trim() + "'.");
+            }
+        }
+        if (stages.isEmpty() && problems.stream().noneMatch(p -> p.startsWith(Setting.STAGES.variable()))) {
+            problems.add(Setting.STAGES.variable() + " names no stage; use capture,process,sink or a part of it.");
+        }
+        return stages;
+    }
+
+    private DeleteMode deleteMode() {
+        String value = raw(Setting.SINK_DELETE_MODE);
+        try {
+            return DeleteMode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add(Setting.SINK_DELETE_MODE.variable() + " must be hard or soft; got '" + value + "'.");
+            return DeleteMode.HARD;
+        }
+    }
+}

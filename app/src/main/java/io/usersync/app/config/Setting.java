@@ -1,0 +1,65 @@
+package io.usersync.app.config;
+
+/**
+ * Every environment variable usersync reads, with its default and what it is for. The README's
+ * configuration table and docker-compose use exactly these.
+ */
+public enum Setting {
+    DB_URL("USERSYNC_DB_URL", null, false,
+            "JDBC URL of the database with auth.users and public.users; unset: embedded PostgreSQL"),
+    DB_USER("USERSYNC_DB_USER", "postgres", false, "database user (needs REPLICATION for capture)"),
+    DB_PASSWORD("USERSYNC_DB_PASSWORD", "", true, "database password"),
+    KAFKA_BOOTSTRAP_SERVERS("KAFKA_BOOTSTRAP_SERVERS", null, false,
+            "Kafka bootstrap servers; unset: an in-process Kafka broker"),
+    HTTP_PORT("USERSYNC_HTTP_PORT", "8080", false, "port of /health, /metrics and /sync; 0 for any free port"),
+    JWT_SECRET("USERSYNC_JWT_SECRET", null, true, "the project's JWT secret, for HS256 tokens on /sync"),
+    JWKS_URL("USERSYNC_JWKS_URL", null, false, "JWKS URL for RS256/ES256 tokens on /sync"),
+    JWT_ROLE("USERSYNC_JWT_ROLE", "service_role", false, "the role claim /sync requires"),
+    DATA_DIR("USERSYNC_DATA_DIR", "./.usersync", false, "embedded servers' data and Kafka Streams state"),
+    STAGES("USERSYNC_STAGES", "capture,process,sink", false, "stages this process runs"),
+    PARTITIONS("USERSYNC_PARTITIONS", "6", false, "partitions of the pipeline's topics"),
+    SLOT_NAME("USERSYNC_SLOT_NAME", "usersync", false, "logical replication slot"),
+    PUBLICATION("USERSYNC_PUBLICATION", "usersync", false, "publication on auth.users"),
+    CAPTURE_POLL_INTERVAL_MS("USERSYNC_CAPTURE_POLL_INTERVAL_MS", "10", false, "how long capture waits to fill a batch"),
+    PROCESSOR_APPLICATION_ID("USERSYNC_PROCESSOR_APPLICATION_ID", "usersync-processor", false,
+            "Kafka Streams application id"),
+    PROCESSOR_COMMIT_INTERVAL_MS("USERSYNC_PROCESSOR_COMMIT_INTERVAL_MS", "20", false,
+            "exactly-once commit interval; bounds latency"),
+    KEEP_RELEASED_USERNAMES("USERSYNC_KEEP_RELEASED_USERNAMES", "false", false,
+            "true: a deleted user's username is never handed out again"),
+    SINK_GROUP_ID("USERSYNC_SINK_GROUP_ID", "usersync-sink", false, "sink consumer group"),
+    SINK_BATCH_SIZE("USERSYNC_SINK_BATCH_SIZE", "500", false, "rows per sink transaction at most"),
+    SINK_BATCH_AGE_MS("USERSYNC_SINK_BATCH_AGE_MS", "20", false, "longest a profile waits in the sink's buffer"),
+    SINK_DELETE_MODE("USERSYNC_SINK_DELETE_MODE", "hard", false,
+            "hard: delete the row; soft: keep it with deleted_at set and personal data cleared"),
+    EMBEDDED_DB_PORT("USERSYNC_EMBEDDED_DB_PORT", "0", false, "port of the embedded PostgreSQL; 0 for any free port"),
+    EMBEDDED_KAFKA_PORT("USERSYNC_EMBEDDED_KAFKA_PORT", "0", false, "port of the embedded Kafka broker; 0 for any free port");
+
+    private final String variable;
+    private final String defaultValue;
+    private final boolean secret;
+    private final String description;
+
+    Setting(String variable, String defaultValue, boolean secret, String description) {
+        this.variable = variable;
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+        this.description = description;
+    }
+
+    public String variable() {
+        return variable;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean secret() {
+        return secret;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,225 @@
+package io.usersync.app.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.usersync.app.config.AppConfig;
+import io.usersync.app.config.ConfigLoader;
+import io.usersync.app.config.Setting;
+import io.usersync.app.run.Application;
+import io.usersync.app.run.StageHealth;
+import io.usersync.schemas.TopicNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Starts everything embedded, signs up users (Google, GitHub, email and phone shaped, with",
+                "colliding names), updates and deletes some, waits for public.users to catch up and prints a summary."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(3);
+    private static final int BAR_WIDTH = 40;
+
+    @Option(names = "--users", description = "sign-ups to make (default ${DEFAULT-VALUE})", defaultValue = "2000")
+    int users;
+
+    @Option(names = "--rate", description = "sign-ups per second (default ${DEFAULT-VALUE})", defaultValue = "500")
+    int rate;
+
+    @Option(names = "--keep-running", description = "stay up afterwards and print how to connect")
+    boolean keepRunning;
+
+    @Option(names = "--http-port", description = "port of the ops endpoints (default: any free port)", defaultValue = "0")
+    int httpPort;
+
+    @Option(names = "--data-dir", description = "where the embedded servers keep their data (default: a new temporary directory)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.remove(Setting.DB_URL.variable());
+        environment.remove(Setting.KAFKA_BOOTSTRAP_SERVERS.variable());
+        Path directory = dataDir != null ? dataDir : Files.createTempDirectory("usersync-demo-");
+        AppConfig config = ConfigLoader.load(environment, Map.of(
+                Setting.DATA_DIR.variable(), directory.toString(),
+                Setting.HTTP_PORT.variable(), Integer.toString(httpPort)));
+        try (Application application = Application.start(config);
+                Connection connection = connect(application.config())) {
+            awaitHealthy(application);
+            System.out.printf("%nSigning up %,d users at %,d per second...%n", users, rate);
+            SignUps signUps = new SignUps(42);
+            List<UUID> ids = signUps.insert(connection, users, rate);
+            int renamed = changeSome(connection, ids);
+            boolean synced = awaitSync(connection);
+            printSummary(application, connection, renamed);
+            if (keepRunning) {
+                printConnectionHelp(application);
+                new CountDownLatch(1).await();
+            }
+            return synced ? 0 : 1;
+        }
+    }
+
+    private static void awaitHealthy(Application application) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!application.pipeline().health().stream().allMatch(StageHealth::up) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** Renames every 10th user, hard-deletes every 20th and soft-deletes every 33rd; returns how many were renamed. */
+    private static int changeSome(Connection connection, List<UUID> ids) throws SQLException {
+        int renamed = 0;
+        try (PreparedStatement rename = connection.prepareStatement("update auth.users set raw_user_meta_data ="
+                + " raw_user_meta_data || jsonb_build_object('full_name', 'Renamed ' || ?::text), updated_at = now() where id = ?");
+                PreparedStatement delete = connection.prepareStatement("delete from auth.users where id = ?");
+                PreparedStatement softDelete = connection.prepareStatement(
+                        "update auth.users set deleted_at = now(), updated_at = now() where id = ?")) {
+            for (int i = 0; i < ids.size(); i++) {
+                if (i % 20 == 7) {
+                    delete.setObject(1, ids.get(i));
+                    delete.executeUpdate();
+                } else if (i % 33 == 5) {
+                    softDelete.setObject(1, ids.get(i));
+                    softDelete.executeUpdate();
+                } else if (i % 10 == 3) {
+                    rename.setString(1, Integer.toString(i));
+                    rename.setObject(2, ids.get(i));
+                    rename.executeUpdate();
+                    renamed++;
+                }
+            }
+        }
+        return renamed;
+    }
+
+    /** Live users in auth.users, rows in public.users, and how many rows match their user. */
+    private record Counts(long live, long rows, long matching) {
+        boolean inSync() {
+            return live == rows && rows == matching;
+        }
+    }
+
+    private static Counts counts(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+                select (select count(*) from auth.users where deleted_at is null),
+                       (select count(*) from public.users),
+                       (select count(*) from auth.users a join public.users u on u.id = a.id
+                         where a.deleted_at is null
+                           and u.full_name is not distinct from coalesce(nullif(a.raw_user_meta_data ->> 'full_name', ''),
+                               nullif(a.raw_user_meta_data ->> 'name', ''), nullif(a.raw_user_meta_data ->> 'user_name', ''),
+                               nullif(a.raw_user_meta_data ->> 'preferred_username', '')))
+                """)) {
+            rs.next();
+            return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        }
+    }
+
+    private static boolean awaitSync(Connection connection) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
+        Counts counts = counts(connection);
+        while (!counts.inSync() && System.nanoTime() < deadline) {
+            progress(counts);
+            TimeUnit.MILLISECONDS.sleep(200);
+            counts = counts(connection);
+        }
+        progress(counts);
+        System.out.println();
+        return counts.inSync();
+    }
+
+    private static void progress(Counts counts) {
+        long done = Math.min(counts.matching(), counts.live());
+        int filled = counts.live() == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * done / counts.live());
+        System.out.printf("\rSyncing [%s%s] %,d/%,d users in public.users", "#".repeat(filled),
+                ".".repeat(BAR_WIDTH - filled), done, counts.live());
+        System.out.flush();
+    }
+
+    private void printSummary(Application application, Connection connection, int renamed) throws Exception {
+        Counts counts = counts(connection);
+        Timer latency = application.registry().find("usersync.sync.latency").timer();
+        String percentiles = "n/a";
+        if (latency != null) {
+            StringBuilder text = new StringBuilder();
+            for (ValueAtPercentile value : latency.takeSnapshot().percentileValues()) {
+                text.append(text.length() == 0 ? "" : " / ").append(String.format("%.0f ms", value.value(TimeUnit.MILLISECONDS)));
+            }
+            percentiles = text.toString();
+        }
+        System.out.println();
+        System.out.println("usersync demo summary");
+        System.out.println("---------------------------------------------------------------");
+        System.out.printf("  %-34s %,10d%n", "sign-ups", users);
+        System.out.printf("  %-34s %,10d%n", "renamed after sign-up", renamed);
+        System.out.printf("  %-34s %,10d%n", "users in auth.users (not deleted)", counts.live());
+        System.out.printf("  %-34s %,10d%n", "rows in public.users", counts.rows());
+        System.out.printf("  %-34s %10s%n", "every user synced", counts.inSync() ? "yes" : "NO");
+        System.out.printf("  %-34s %,10d%n", "dead letters", deadLetters(application.config()));
+        System.out.printf("  %-34s %s%n", "latency p50 / p95 / p99", percentiles);
+        System.out.println("  (from the commit in auth.users to the commit of the row in public.users)");
+        System.out.println();
+        System.out.printf("  %-16s %-8s %-24s %s%n", "username", "provider", "full_name", "email");
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
+                "select username, provider, full_name, email from public.users order by created_at, id limit 12")) {
+            while (rs.next()) {
+                System.out.printf("  %-16s %-8s %-24s %s%n", rs.getString(1), rs.getString(2),
+                        truncate(rs.getString(3)), rs.getString(4) == null ? "" : rs.getString(4));
+            }
+        }
+        System.out.println("---------------------------------------------------------------");
+    }
+
+    private static long deadLetters(AppConfig config) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.kafkaBootstrapServers().orElseThrow()))) {
+            int partitions = admin.describeTopics(List.of(TopicNames.DEAD_LETTERS)).allTopicNames().get()
+                    .get(TopicNames.DEAD_LETTERS).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(TopicNames.DEAD_LETTERS, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        }
+    }
+
+    private static String truncate(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= 24 ? text : text.substring(0, 23) + "…";
+    }
+
+    private static void printConnectionHelp(Application application) {
+        AppConfig config = application.config();
+        System.out.printf("%nStill running. Connect with:%n");
+        System.out.printf("  psql '%s' (user %s)%n", config.dbUrl().orElseThrow().replace("jdbc:", ""), config.dbUser());
+        System.out.printf("  Kafka bootstrap servers: %s%n", config.kafkaBootstrapServers().orElseThrow());
+        System.out.printf("  curl http://127.0.0.1:%d/health%n", application.httpPort());
+        System.out.println("Ctrl-C to stop.");
+    }
+
+    private static Connection connect(AppConfig config) throws SQLException {
+        return DriverManager.getConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
+    }
+}

@@ -1,0 +1,91 @@
+package io.usersync.app.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.usersync.app.config.AppConfig;
+import io.usersync.app.http.DatabaseSyncService;
+import io.usersync.app.http.JwtAuthenticator;
+import io.usersync.app.http.OpsServer;
+
+/** One running usersync: embedded servers where none are configured, the stages, and the ops endpoints. */
+public final class Application implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+
+    private final EmbeddedServers embedded;
+    private final PrometheusMeterRegistry registry;
+    private final Pipeline pipeline;
+    private final OpsServer ops;
+
+    private Application(EmbeddedServers embedded, PrometheusMeterRegistry registry, Pipeline pipeline, OpsServer ops) {
+        this.embedded = embedded;
+        this.registry = registry;
+        this.pipeline = pipeline;
+        this.ops = ops;
+    }
+
+    public static Application start(AppConfig configured) {
+        log.info("Starting usersync with:\n{}", configured.describe());
+        EmbeddedServers embedded = EmbeddedServers.startMissing(configured);
+        AppConfig config = embedded.config();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        Pipeline pipeline = null;
+        try {
+            pipeline = Pipeline.start(config, registry);
+            Pipeline started = pipeline;
+            OpsServer ops = new OpsServer(config.httpPort(), started::health, registry,
+                    new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole()),
+                    new DatabaseSyncService(StageConfigs.database(config)));
+            return new Application(embedded, registry, pipeline, ops);
+        } catch (IOException e) {
+            close(pipeline, embedded);
+            throw new UncheckedIOException("cannot open the HTTP port " + config.httpPort()
+                    + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any).", e);
+        } catch (RuntimeException e) {
+            close(pipeline, embedded);
+            throw e;
+        }
+    }
+
+    public AppConfig config() {
+        return embedded.config();
+    }
+
+    public EmbeddedServers embedded() {
+        return embedded;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public int httpPort() {
+        return ops.port();
+    }
+
+    @Override
+    public void close() {
+        ops.close();
+        close(pipeline, embedded);
+        registry.close();
+    }
+
+    private static void close(Pipeline pipeline, EmbeddedServers embedded) {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        embedded.close();
+    }
+}

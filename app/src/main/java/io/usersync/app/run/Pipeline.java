@@ -1,0 +1,91 @@
+package io.usersync.app.run;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.usersync.app.config.AppConfig;
+import io.usersync.app.config.AppConfig.Stage;
+import io.usersync.capture.CaptureStage;
+import io.usersync.capture.ReplicationSlotLag;
+import io.usersync.processor.StreamProcessorStage;
+import io.usersync.sink.SinkHealth;
+import io.usersync.sink.SinkStage;
+
+/** The stages this process runs, started downstream first so nothing waits on a stage not yet up. */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final SinkStage sink;
+    private final StreamProcessorStage processor;
+    private final CaptureStage capture;
+
+    private Pipeline(SinkStage sink, StreamProcessorStage processor, CaptureStage capture) {
+        this.sink = sink;
+        this.processor = processor;
+        this.capture = capture;
+    }
+
+    public static Pipeline start(AppConfig config, MeterRegistry registry) {
+        SinkStage sink = null;
+        StreamProcessorStage processor = null;
+        CaptureStage capture = null;
+        try {
+            if (config.stages().contains(Stage.PROCESS)) {
+                processor = new StreamProcessorStage(StageConfigs.processor(config), registry);
+                processor.start();
+            }
+            if (config.stages().contains(Stage.SINK)) {
+                sink = new SinkStage(StageConfigs.sink(config), registry);
+                sink.start();
+            }
+            if (config.stages().contains(Stage.CAPTURE)) {
+                capture = new CaptureStage(StageConfigs.capture(config));
+                capture.start();
+                new ReplicationSlotLag(StageConfigs.database(config), config.slotName()).bindTo(registry);
+            }
+        } catch (RuntimeException e) {
+            new Pipeline(sink, processor, capture).close();
+            throw e;
+        }
+        log.info("Pipeline running stages {}", config.stages());
+        return new Pipeline(sink, processor, capture);
+    }
+
+    public List<StageHealth> health() {
+        List<StageHealth> health = new ArrayList<>();
+        if (capture != null) {
+            health.add(capture.isRunning() ? new StageHealth("capture", true, "streaming")
+                    : new StageHealth("capture", false, capture.failure().map(e -> "failed: " + e.getClass().getSimpleName())
+                            .orElse("not running")));
+        }
+        if (processor != null) {
+            KafkaStreams.State state = processor.state();
+            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+            health.add(new StageHealth("process", up, state.name().toLowerCase()));
+        }
+        if (sink != null) {
+            SinkHealth sinkHealth = sink.health();
+            health.add(new StageHealth("sink", sinkHealth.up(), sinkHealth.reason()));
+        }
+        return health;
+    }
+
+    @Override
+    public void close() {
+        if (capture != null) {
+            capture.close();
+        }
+        if (processor != null) {
+            processor.close();
+        }
+        if (sink != null) {
+            sink.close();
+        }
+    }
+}
