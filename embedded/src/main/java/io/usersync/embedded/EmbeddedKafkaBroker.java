@@ -113,7 +113,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
+    /** Formats the storage once; a directory formatted before keeps its cluster id and its data. */
     private static void format(Path logDirectory, Properties props) {
+        if (Files.exists(logDirectory.resolve("meta.properties"))) {
+            return;
+        }
         try {
             Files.createDirectories(logDirectory);
             Path config = logDirectory.resolve("server.properties");
@@ -122,7 +126,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int code = StorageTool.execute(new String[] {
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"},
+                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
                     new PrintStream(output, true, StandardCharsets.UTF_8));
             if (code != 0) {
                 throw new IllegalStateException("formatting Kafka storage in " + logDirectory + " failed: "

@@ -58,6 +58,8 @@ public final class SinkStage implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Duration MAX_POLL = Duration.ofMillis(100);
+    /** While idle the sink checks the database this often, so health is DOWN when it is, not only at the next write. */
+    private static final Duration IDLE_CHECK_INTERVAL = Duration.ofSeconds(2);
 
     private final SinkConfig config;
     private final MeterRegistry registry;
@@ -151,6 +153,7 @@ public final class SinkStage implements AutoCloseable {
         private final DeadLetterReporter reporter;
         private final ProfileBuffer buffer = new ProfileBuffer(config.batchSize(), config.batchAge(), System::nanoTime);
         private boolean rebalanced;
+        private long lastDatabaseContact = System.nanoTime();
 
         Loop(ProfileWriter writer, DeadLetterReporter reporter) {
             this.writer = writer;
@@ -165,6 +168,8 @@ public final class SinkStage implements AutoCloseable {
                     add(consumer.poll(wait));
                     if (buffer.shouldFlush()) {
                         flush();
+                    } else if (buffer.isEmpty() && System.nanoTime() - lastDatabaseContact > IDLE_CHECK_INTERVAL.toNanos()) {
+                        checkDatabase();
                     }
                 }
             } catch (WakeupException e) {
@@ -235,6 +240,7 @@ public final class SinkStage implements AutoCloseable {
                     batch.writes().stream().filter(w -> !w.isDelete()).forEach(w ->
                             metrics.latency(Duration.between(Instant.ofEpochMilli(w.profile().sourceTsMs()), committed)));
                     commitToKafkaForMonitoring(batch);
+                    lastDatabaseContact = System.nanoTime();
                     recovered();
                     return;
                 } catch (SQLException e) {
@@ -243,6 +249,24 @@ public final class SinkStage implements AutoCloseable {
                     }
                     waitBeforeRetry(backoff, "database unavailable: " + Failure.describe(e));
                 }
+            }
+        }
+
+        private void checkDatabase() {
+            lastDatabaseContact = System.nanoTime();
+            try {
+                writer.ping();
+                if (!health.get().up() && health.get() != SinkHealth.STARTING) {
+                    recovered();
+                }
+            } catch (SQLException e) {
+                if (Failure.of(e) != Failure.TRANSIENT) {
+                    throw new IllegalStateException("cannot reach the database: " + Failure.describe(e), e);
+                }
+                if (health.get().up()) {
+                    log.warn("Sink idle and the database is unavailable: {}", Failure.describe(e));
+                }
+                health.set(SinkHealth.down("database unavailable: " + Failure.describe(e)));
             }
         }
 

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -101,6 +102,15 @@ public final class ProfileWriter {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
+            }
+        }
+    }
+
+    /** Checks that the database answers; throws what the connection attempt threw when it does not. */
+    public void ping() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.isValid(2)) {
+                throw new SQLTransientConnectionException("database did not answer a validity check");
             }
         }
     }
