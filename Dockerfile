@@ -1,0 +1,16 @@
+# One image for every role: `run` with USERSYNC_STAGES picks the stages, `migrate` prepares the database.
+FROM maven:3.9.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17.0.13_11-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /var/lib/usersync --create-home usersync
+COPY --from=build /src/app/target/usersync.jar /opt/usersync/usersync.jar
+USER usersync
+WORKDIR /var/lib/usersync
+ENV USERSYNC_DATA_DIR=/var/lib/usersync
+EXPOSE 8080
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/usersync/usersync.jar"]
+CMD ["run"]

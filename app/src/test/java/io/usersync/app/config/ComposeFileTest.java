@@ -1,0 +1,62 @@
+package io.usersync.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/** docker-compose.yml only sets variables the app reads, and pins every image. */
+class ComposeFileTest {
+
+    private static final Path COMPOSE = Path.of(System.getProperty("user.dir")).getParent().resolve("docker-compose.yml");
+
+    private static JsonNode compose() throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile());
+    }
+
+    @Test
+    void shouldSetOnlyVariablesTheAppReads() throws IOException {
+        Set<String> known = Arrays.stream(Setting.values()).map(Setting::variable).collect(Collectors.toSet());
+        List<String> used = new ArrayList<>();
+        compose().get("services").forEach(service -> service.path("environment").fieldNames().forEachRemaining(name -> {
+            if (name.startsWith("USERSYNC_") || name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
+                used.add(name);
+            }
+        }));
+
+        assertThat(used).isNotEmpty().allSatisfy(name -> assertThat(known).contains(name));
+    }
+
+    @Test
+    void shouldRunEachStageInItsOwnServiceFromTheSameImage() throws IOException {
+        JsonNode services = compose().get("services");
+        List<String> stages = new ArrayList<>();
+        services.forEach(service -> {
+            if (service.path("environment").has("USERSYNC_STAGES")) {
+                stages.add(service.path("environment").get("USERSYNC_STAGES").asText());
+                assertThat(service.get("image").asText()).isEqualTo(services.get("migrate").get("image").asText());
+            }
+        });
+
+        assertThat(stages).containsExactlyInAnyOrder("capture", "process", "sink");
+    }
+
+    @Test
+    void shouldPinEveryImage() throws IOException {
+        compose().get("services").forEach(service -> {
+            String image = service.get("image").asText();
+            assertThat(image).contains(":").doesNotEndWith(":latest");
+        });
+    }
+}
