@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "usersync", mixinStandardHelpOptions = true, versionProvider = UsersyncCommand.Version.class,
         description = "Keeps public.users in step with auth.users through change data capture.",
-        subcommands = {RunCommand.class, DemoCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, MigrateCommand.class, ResyncCommand.class,
+                ReconcileCommand.class, CommandLine.HelpCommand.class})
 public final class UsersyncCommand implements Runnable {
 
     @CommandLine.Spec

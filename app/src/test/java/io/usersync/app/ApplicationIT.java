@@ -37,6 +37,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
+import io.usersync.schemas.testing.AuthUsersTable;
 
 /** The whole application in one JVM on its embedded servers, from sign-up to public.users and back. */
 class ApplicationIT {
@@ -182,16 +183,7 @@ class ApplicationIT {
     }
 
     private UUID signUp(String email, String userMeta) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("insert into auth.users (id, aud, role,"
-                + " email, raw_user_meta_data, raw_app_meta_data, created_at, updated_at) values (?, 'authenticated',"
-                + " 'authenticated', ?, ?::jsonb, '{\"provider\":\"email\",\"providers\":[\"email\"]}', now(), now())")) {
-            s.setObject(1, id);
-            s.setString(2, email);
-            s.setString(3, userMeta);
-            s.executeUpdate();
-        }
-        return id;
+        return new AuthUsersTable(this::connect).signUp(email, userMeta, "{\"provider\":\"email\",\"providers\":[\"email\"]}");
     }
 
     private void execute(String sql, UUID id) throws SQLException {

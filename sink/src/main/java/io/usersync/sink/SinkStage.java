@@ -1,7 +1,6 @@
 package io.usersync.sink;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,23 +19,19 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.usersync.schemas.profile.ProfileHeaders;
-import io.usersync.schemas.profile.UserProfile;
 import io.usersync.sink.batch.Batch;
 import io.usersync.sink.batch.ProfileBuffer;
+import io.usersync.sink.batch.ProfileRecords;
 import io.usersync.sink.batch.ProfileWrite;
 import io.usersync.sink.deadletter.DeadLetterReporter;
 import io.usersync.sink.deadletter.KafkaDeadLetterReporter;
@@ -55,8 +50,6 @@ public final class SinkStage implements AutoCloseable {
     public static final String REASON_REJECTED = "rejected-by-database";
 
     private static final Logger log = LoggerFactory.getLogger(SinkStage.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Duration MAX_POLL = Duration.ofMillis(100);
     /** While idle the sink checks the database this often, so health is DOWN when it is, not only at the next write. */
     private static final Duration IDLE_CHECK_INTERVAL = Duration.ofSeconds(2);
@@ -131,7 +124,8 @@ public final class SinkStage implements AutoCloseable {
         dataSource.close();
     }
 
-    private static HikariDataSource dataSource(SinkConfig config) {
+    /** The sink's connection pool: fails fast while the database is down, batched statements rewritten. */
+    public static HikariDataSource dataSource(SinkConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.jdbcUrl());
         hikari.setUsername(config.user());
@@ -191,35 +185,15 @@ public final class SinkStage implements AutoCloseable {
 
         private void add(ConsumerRecords<String, byte[]> records) {
             for (ConsumerRecord<String, byte[]> record : records) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (record.value() == null) {
-                    buffer.add(new ProfileWrite(record.key(), null, deleteLsn(record), partition, record.offset(), null));
-                    continue;
-                }
                 try {
-                    UserProfile profile = MAPPER.readValue(record.value(), UserProfile.class);
-                    if (profile.id() == null || profile.username() == null) {
-                        throw new IOException("profile without id or username");
-                    }
-                    buffer.add(new ProfileWrite(profile.id(), profile, Long.MAX_VALUE, partition, record.offset(), record.value()));
+                    buffer.add(ProfileRecords.parse(record));
                 } catch (IOException | IllegalArgumentException e) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     reporter.report(new ProfileWrite(record.key(), null, 0, partition, record.offset(), record.value()),
                             REASON_NOT_A_PROFILE, e);
                     metrics.deadLetter();
                     buffer.markRead(partition, record.offset());
                 }
-            }
-        }
-
-        private long deleteLsn(ConsumerRecord<String, byte[]> record) {
-            Header header = record.headers().lastHeader(ProfileHeaders.SOURCE_LSN);
-            if (header == null) {
-                return Long.MAX_VALUE;
-            }
-            try {
-                return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
-            } catch (NumberFormatException e) {
-                return Long.MAX_VALUE;
             }
         }
 

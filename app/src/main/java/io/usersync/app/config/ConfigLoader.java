@@ -74,6 +74,8 @@ public final class ConfigLoader {
                 positive(Setting.SINK_BATCH_SIZE, 100_000),
                 millis(Setting.SINK_BATCH_AGE_MS),
                 deleteMode(),
+                seconds(Setting.RECONCILE_INTERVAL_S),
+                seconds(Setting.RECONCILE_GRACE_S),
                 port(Setting.EMBEDDED_DB_PORT),
                 port(Setting.EMBEDDED_KAFKA_PORT),
                 effective);
@@ -141,6 +143,20 @@ public final class ConfigLoader {
             // reported below
         }
         problems.add(setting.variable() + " must be a number of milliseconds (0 or more); got '" + value + "'.");
+        return Duration.ZERO;
+    }
+
+    private Duration seconds(Setting setting) {
+        String value = raw(setting);
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds >= 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(setting.variable() + " must be a number of seconds (0 or more); got '" + value + "'.");
         return Duration.ZERO;
     }
 

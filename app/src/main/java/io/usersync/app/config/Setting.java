@@ -32,6 +32,9 @@ public enum Setting {
     SINK_BATCH_AGE_MS("USERSYNC_SINK_BATCH_AGE_MS", "20", false, "longest a profile waits in the sink's buffer"),
     SINK_DELETE_MODE("USERSYNC_SINK_DELETE_MODE", "hard", false,
             "hard: delete the row; soft: keep it with deleted_at set and personal data cleared"),
+    RECONCILE_INTERVAL_S("USERSYNC_RECONCILE_INTERVAL_S", "600", false,
+            "seconds between reconciles inside run (with the sink stage); 0 turns them off"),
+    RECONCILE_GRACE_S("USERSYNC_RECONCILE_GRACE_S", "60", false, "changes younger than this are in flight, not drift"),
     EMBEDDED_DB_PORT("USERSYNC_EMBEDDED_DB_PORT", "0", false, "port of the embedded PostgreSQL; 0 for any free port"),
     EMBEDDED_KAFKA_PORT("USERSYNC_EMBEDDED_KAFKA_PORT", "0", false, "port of the embedded Kafka broker; 0 for any free port");
 

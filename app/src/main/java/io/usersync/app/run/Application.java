@@ -13,6 +13,8 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.app.http.DatabaseSyncService;
 import io.usersync.app.http.JwtAuthenticator;
 import io.usersync.app.http.OpsServer;
+import io.usersync.app.reconcile.PeriodicReconcile;
+import io.usersync.app.reconcile.Reconciler;
 
 /** One running usersync: embedded servers where none are configured, the stages, and the ops endpoints. */
 public final class Application implements AutoCloseable {
@@ -23,12 +25,15 @@ public final class Application implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Pipeline pipeline;
     private final OpsServer ops;
+    private final PeriodicReconcile reconcile;
 
-    private Application(EmbeddedServers embedded, PrometheusMeterRegistry registry, Pipeline pipeline, OpsServer ops) {
+    private Application(EmbeddedServers embedded, PrometheusMeterRegistry registry, Pipeline pipeline, OpsServer ops,
+            PeriodicReconcile reconcile) {
         this.embedded = embedded;
         this.registry = registry;
         this.pipeline = pipeline;
         this.ops = ops;
+        this.reconcile = reconcile;
     }
 
     public static Application start(AppConfig configured) {
@@ -44,7 +49,11 @@ public final class Application implements AutoCloseable {
             OpsServer ops = new OpsServer(config.httpPort(), started::health, registry,
                     new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole()),
                     new DatabaseSyncService(StageConfigs.database(config)));
-            return new Application(embedded, registry, pipeline, ops);
+            PeriodicReconcile reconcile = config.stages().contains(AppConfig.Stage.SINK) && !config.reconcileInterval().isZero()
+                    ? new PeriodicReconcile(new Reconciler(StageConfigs.database(config), config.reconcileGrace()),
+                            config.reconcileInterval(), registry)
+                    : null;
+            return new Application(embedded, registry, pipeline, ops, reconcile);
         } catch (IOException e) {
             close(pipeline, embedded);
             throw new UncheckedIOException("cannot open the HTTP port " + config.httpPort()
@@ -77,6 +86,9 @@ public final class Application implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reconcile != null) {
+            reconcile.close();
+        }
         ops.close();
         close(pipeline, embedded);
         registry.close();

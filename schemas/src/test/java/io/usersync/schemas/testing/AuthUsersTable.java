@@ -8,9 +8,19 @@ import java.util.UUID;
 /** Writes {@code auth.users} rows as Supabase's auth server does, for tests. */
 public final class AuthUsersTable {
 
-    private final TestDatabase database;
+    /** Where the rows go: any database with the auth schema. */
+    @FunctionalInterface
+    public interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    private final Connector database;
 
     public AuthUsersTable(TestDatabase database) {
+        this(database::connect);
+    }
+
+    public AuthUsersTable(Connector database) {
         this.database = database;
     }
 

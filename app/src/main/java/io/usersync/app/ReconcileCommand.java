@@ -1,0 +1,50 @@
+package io.usersync.app;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import io.usersync.app.config.AppConfig;
+import io.usersync.app.config.ConfigOptions;
+import io.usersync.app.reconcile.DriftReport;
+import io.usersync.app.reconcile.DriftRepair;
+import io.usersync.app.reconcile.Reconciler;
+import io.usersync.app.run.StageConfigs;
+import io.usersync.schemas.TopicNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+        description = {"Compares auth.users with public.users: users missing from public.users, rows whose user is",
+                "gone, and rows whose fields differ from the current auth.users row. Exit code 0 when in step, 3 when not.",
+                "Example: usersync reconcile --grace 60s --repair"})
+final class ReconcileCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--grace", description = "ignore changes younger than this (in flight), e.g. 60s (default ${DEFAULT-VALUE})",
+            defaultValue = "60s")
+    String grace;
+
+    @Option(names = "--repair", description = "resync exactly the users found, through the pipeline")
+    boolean repair;
+
+    @Option(names = "--max-ids", description = "ids listed per kind (default ${DEFAULT-VALUE})", defaultValue = "20")
+    int maxIds;
+
+    @Override
+    public Integer call() throws Exception {
+        AppConfig config = CommandSupport.requireExternal(options.load());
+        Duration graceDuration = CommandSupport.duration("--grace", grace);
+        DriftReport report = new Reconciler(StageConfigs.database(config), graceDuration).run();
+        System.out.print(report.format(maxIds));
+        if (repair && report.total() > 0) {
+            new DriftRepair(StageConfigs.database(config), config.kafkaBootstrapServers().orElseThrow(), TopicNames.PROFILES)
+                    .repair(report);
+            System.out.printf("repair: %d users resynced, %d rows removed through the pipeline%n",
+                    report.missing().size() + report.drifted().size(), report.orphaned().size());
+        }
+        return report.total() == 0 ? 0 : 3;
+    }
+}
