@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "usersync", mixinStandardHelpOptions = true, versionProvider = UsersyncCommand.Version.class,
         description = "Keeps public.users in step with auth.users through change data capture.",
         subcommands = {RunCommand.class, DemoCommand.class, MigrateCommand.class, ResyncCommand.class,
-                ReconcileCommand.class, CommandLine.HelpCommand.class})
+                ReconcileCommand.class, DltCommand.class, AlertsCommand.class, CommandLine.HelpCommand.class})
 public final class UsersyncCommand implements Runnable {
 
     @CommandLine.Spec

@@ -35,6 +35,8 @@ public record AppConfig(
         int sinkBatchSize,
         Duration sinkBatchAge,
         DeleteMode sinkDeleteMode,
+        Optional<URI> alertWebhookUrl,
+        Duration alertWindow,
         Duration reconcileInterval,
         Duration reconcileGrace,
         int embeddedDbPort,
@@ -59,13 +61,13 @@ public record AppConfig(
         return new AppConfig(Optional.of(url), user, password, kafkaBootstrapServers, httpPort, jwtSecret, jwksUrl,
                 jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
                 processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
-                reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
+                alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
     }
 
     public AppConfig withKafka(String bootstrapServers) {
         return new AppConfig(dbUrl, dbUser, dbPassword, Optional.of(bootstrapServers), httpPort, jwtSecret, jwksUrl,
                 jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
                 processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
-                reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
+                alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
     }
 }

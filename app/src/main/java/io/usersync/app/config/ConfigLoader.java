@@ -59,7 +59,7 @@ public final class ConfigLoader {
                 optional(Setting.KAFKA_BOOTSTRAP_SERVERS),
                 port(Setting.HTTP_PORT),
                 jwtSecret,
-                optional(Setting.JWKS_URL).flatMap(this::httpUri),
+                optional(Setting.JWKS_URL).flatMap(url -> httpUri(Setting.JWKS_URL, url)),
                 text(Setting.JWT_ROLE),
                 path(Setting.DATA_DIR),
                 stages(),
@@ -74,6 +74,8 @@ public final class ConfigLoader {
                 positive(Setting.SINK_BATCH_SIZE, 100_000),
                 millis(Setting.SINK_BATCH_AGE_MS),
                 deleteMode(),
+                optional(Setting.ALERT_WEBHOOK_URL).flatMap(url -> httpUri(Setting.ALERT_WEBHOOK_URL, url)),
+                seconds(Setting.ALERT_WINDOW_S),
                 seconds(Setting.RECONCILE_INTERVAL_S),
                 seconds(Setting.RECONCILE_GRACE_S),
                 port(Setting.EMBEDDED_DB_PORT),
@@ -187,7 +189,7 @@ public final class ConfigLoader {
         }
     }
 
-    private Optional<URI> httpUri(String value) {
+    private Optional<URI> httpUri(Setting setting, String value) {
         try {
             URI uri = new URI(value);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -196,7 +198,7 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             // reported below
         }
-        problems.add(Setting.JWKS_URL.variable() + " must be an http(s) URL; got '" + value + "'.");
+        problems.add(setting.variable() + " must be an http(s) URL" + (setting.secret() ? "." : "; got '" + value + "'."));
         return Optional.empty();
     }
 

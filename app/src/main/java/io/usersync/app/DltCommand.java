@@ -1,0 +1,118 @@
+package io.usersync.app;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+
+import io.usersync.app.config.AppConfig;
+import io.usersync.app.config.ConfigOptions;
+import io.usersync.app.deadletter.DeadLetter;
+import io.usersync.app.deadletter.DeadLetterReader;
+import io.usersync.app.deadletter.Redrive;
+import io.usersync.app.run.StageConfigs;
+import io.usersync.schemas.TopicNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "dlt", mixinStandardHelpOptions = true, description = "Lists and redrives dead letters.",
+        subcommands = {DltCommand.ListCommand.class, DltCommand.RedriveCommand.class})
+final class DltCommand implements Runnable {
+
+    @Override
+    public void run() {
+        System.out.println("usersync dlt list | redrive  (see --help)");
+    }
+
+    /** Filters shared by list and redrive. */
+    static final class Filters {
+        @Option(names = "--reason", description = "only dead letters with this reason")
+        String reason;
+
+        @Option(names = "--since", description = "only dead letters younger than this, e.g. 1h, 30m, PT2H")
+        String since;
+
+        @Option(names = "--id", description = "only these dead letters (partition:offset, as list shows them)")
+        List<String> ids = List.of();
+
+        Predicate<DeadLetter> predicate() {
+            Instant after = since == null ? Instant.MIN : Instant.now().minus(hours(since));
+            return letter -> (reason == null || reason.equals(letter.reason()))
+                    && letter.failedAt().isAfter(after)
+                    && (ids.isEmpty() || ids.contains(letter.id()));
+        }
+
+        private static Duration hours(String text) {
+            String value = text.trim().toLowerCase();
+            if (value.endsWith("h") && !value.startsWith("pt")) {
+                return Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            return CommandSupport.duration("--since", text);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Shows dead letters with their decoded headers.", "Example: usersync dlt list --since 1h --reason not-json"})
+    static final class ListCommand implements Callable<Integer> {
+
+        @Mixin
+        ConfigOptions options;
+
+        @Mixin
+        Filters filters;
+
+        @Override
+        public Integer call() {
+            AppConfig config = CommandSupport.requireExternal(options.load());
+            List<DeadLetter> letters = new DeadLetterReader(config.kafkaBootstrapServers().orElseThrow(), TopicNames.DEAD_LETTERS)
+                    .readAll().stream().filter(filters.predicate()).toList();
+            System.out.printf("%-10s %-9s %-16s %-22s %-38s %-34s %s%n", "id", "age", "stage", "reason", "user", "source",
+                    "error");
+            Instant now = Instant.now();
+            for (DeadLetter letter : letters) {
+                System.out.printf("%-10s %-9s %-16s %-22s %-38s %-34s %s%n", letter.id(), age(Duration.between(letter.failedAt(), now)),
+                        letter.stage(), letter.reason(), letter.key() == null ? "" : letter.key(),
+                        letter.sourceTopic() + "-" + letter.sourcePartition() + "@" + letter.sourceOffset(),
+                        letter.errorClass().substring(letter.errorClass().lastIndexOf('.') + 1));
+            }
+            System.out.printf("%d dead letters%n", letters.size());
+            return 0;
+        }
+
+        private static String age(Duration age) {
+            if (age.toDays() > 0) {
+                return age.toDays() + "d";
+            }
+            if (age.toHours() > 0) {
+                return age.toHours() + "h";
+            }
+            return age.toMinutes() > 0 ? age.toMinutes() + "m" : age.toSeconds() + "s";
+        }
+    }
+
+    @Command(name = "redrive", mixinStandardHelpOptions = true,
+            description = {"Re-publishes dead letters to the topic of the stage that failed, once the cause is fixed.",
+                    "Each dead letter is redriven once: running it again skips what was redriven before.",
+                    "Example: usersync dlt redrive --reason rejected-by-database"})
+    static final class RedriveCommand implements Callable<Integer> {
+
+        @Mixin
+        ConfigOptions options;
+
+        @Mixin
+        Filters filters;
+
+        @Override
+        public Integer call() throws Exception {
+            AppConfig config = CommandSupport.requireExternal(options.load());
+            List<DeadLetter> letters = new DeadLetterReader(config.kafkaBootstrapServers().orElseThrow(), TopicNames.DEAD_LETTERS)
+                    .readAll().stream().filter(filters.predicate()).toList();
+            Redrive.Result result = new Redrive(StageConfigs.database(config), config.kafkaBootstrapServers().orElseThrow())
+                    .redrive(letters);
+            System.out.printf("redrive: %d re-published, %d skipped (redriven before)%n", result.redriven(), result.skipped());
+            return 0;
+        }
+    }
+}
