@@ -251,7 +251,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static void printConnectionHelp(Application application) {
         AppConfig config = application.config();
         System.out.printf("%nStill running. Connect with:%n");
-        System.out.printf("  psql '%s' (user %s)%n", config.dbUrl().orElseThrow().replace("jdbc:", ""), config.dbUser());
+        System.out.printf("  psql -h 127.0.0.1 -p %s -U %s postgres   (password: postgres; JDBC %s)%n",
+                config.dbUrl().orElseThrow().replaceAll(".*:(\\d+)/.*", "$1"), config.dbUser(), config.dbUrl().orElseThrow());
         System.out.printf("  Kafka bootstrap servers: %s%n", config.kafkaBootstrapServers().orElseThrow());
         System.out.printf("  curl http://127.0.0.1:%d/health%n", application.httpPort());
         System.out.println("Ctrl-C to stop.");

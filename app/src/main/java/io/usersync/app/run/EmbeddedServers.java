@@ -40,8 +40,8 @@ public final class EmbeddedServers implements AutoCloseable {
             migrations.applyDevAuthSchema();
             migrations.applyPipeline();
             resolved = resolved.withDatabase(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
-            log.info("Embedded PostgreSQL: psql postgresql://{}:{}@127.0.0.1:{}/postgres", EmbeddedPostgresServer.USER,
-                    EmbeddedPostgresServer.PASSWORD, postgres.port());
+            log.info("Embedded PostgreSQL: psql -h 127.0.0.1 -p {} -U {} postgres (JDBC {})", postgres.port(),
+                    EmbeddedPostgresServer.USER, url);
         }
         if (config.kafkaBootstrapServers().isEmpty()) {
             Path kafkaData = config.dataDir().resolve("kafka");
