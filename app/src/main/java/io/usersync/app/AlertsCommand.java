@@ -3,7 +3,6 @@ package io.usersync.app;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigException;
@@ -37,14 +36,9 @@ final class AlertsCommand implements Callable<Integer> {
                 attempts, Duration.ofSeconds(1));
         AlertsService service = new AlertsService(config.kafkaBootstrapServers().orElseThrow(), TopicNames.DEAD_LETTERS,
                 config.alertWindow(), notifier);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "usersync-alerts-shutdown"));
         service.start();
         System.out.printf("Alerting on %s every %ds. Ctrl-C to stop.%n", TopicNames.DEAD_LETTERS, config.alertWindow().toSeconds());
-        stopped.await();
+        CommandSupport.runUntilStopped(service, "usersync-alerts");
         return 0;
     }
 }

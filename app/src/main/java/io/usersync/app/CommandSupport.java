@@ -1,12 +1,13 @@
 package io.usersync.app;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigException;
+import io.usersync.app.config.Durations;
 import io.usersync.app.config.Setting;
 
 /** What the operations commands share: they work on a running deployment, never on embedded servers. */
@@ -29,22 +30,27 @@ final class CommandSupport {
         return config;
     }
 
-    /** {@code 60s}, {@code 500ms}, {@code 5m} or ISO-8601 ({@code PT1M}). */
+    /** The option's duration; a wrong one stops the command with a message that names the option. */
     static Duration duration(String option, String value) {
-        String text = value.trim().toLowerCase();
         try {
-            if (text.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-            }
-            if (text.endsWith("s") && !text.startsWith("pt")) {
-                return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-            }
-            if (text.endsWith("m") && !text.startsWith("pt")) {
-                return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-            }
-            return Duration.parse(text.toUpperCase());
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new ConfigException(List.of(option + " takes a duration like 60s, 500ms, 5m or PT1M; got '" + value + "'."));
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(option + ": " + e.getMessage() + "."));
         }
+    }
+
+    /** Runs a long-lived service until the process is stopped (Ctrl-C), then closes it. */
+    static void runUntilStopped(AutoCloseable service, String name) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                service.close();
+            } catch (Exception e) {
+                System.err.println(name + " did not stop cleanly: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, name + "-shutdown"));
+        stopped.await();
     }
 }

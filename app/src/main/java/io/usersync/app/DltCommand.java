@@ -38,18 +38,10 @@ final class DltCommand implements Runnable {
         List<String> ids = List.of();
 
         Predicate<DeadLetter> predicate() {
-            Instant after = since == null ? Instant.MIN : Instant.now().minus(hours(since));
+            Instant after = since == null ? Instant.MIN : Instant.now().minus(CommandSupport.duration("--since", since));
             return letter -> (reason == null || reason.equals(letter.reason()))
                     && letter.failedAt().isAfter(after)
                     && (ids.isEmpty() || ids.contains(letter.id()));
-        }
-
-        private static Duration hours(String text) {
-            String value = text.trim().toLowerCase();
-            if (value.endsWith("h") && !value.startsWith("pt")) {
-                return Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
-            }
-            return CommandSupport.duration("--since", text);
         }
     }
 

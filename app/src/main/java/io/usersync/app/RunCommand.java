@@ -1,7 +1,6 @@
 package io.usersync.app;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.usersync.app.config.ConfigOptions;
 import io.usersync.app.run.Application;
@@ -20,13 +19,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Application application = Application.start(options.load());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            application.close();
-            stopped.countDown();
-        }, "usersync-shutdown"));
         System.out.printf("usersync is running. Health: http://127.0.0.1:%d/health  Ctrl-C to stop.%n", application.httpPort());
-        stopped.await();
+        CommandSupport.runUntilStopped(application, "usersync");
         return 0;
     }
 }

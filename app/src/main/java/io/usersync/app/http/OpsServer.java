@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,6 +26,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.usersync.app.config.Durations;
 import io.usersync.app.run.StageHealth;
 
 /**
@@ -219,18 +219,11 @@ public final class OpsServer implements AutoCloseable {
         }
         for (String pair : query.split("&")) {
             if (pair.startsWith("wait=")) {
-                String value = pair.substring(5).toLowerCase();
-                try {
-                    Duration wait = value.endsWith("ms") ? Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)))
-                            : value.endsWith("s") && !value.startsWith("pt") ? Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)))
-                            : Duration.parse(value.toUpperCase());
-                    if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
-                        throw new IllegalArgumentException("wait must be between 0 and 60s");
-                    }
-                    return Optional.of(wait);
-                } catch (NumberFormatException | DateTimeParseException e) {
-                    throw new IllegalArgumentException("wait must look like 5s, 500ms or PT5S");
+                Duration wait = Durations.parse(pair.substring(5));
+                if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+                    throw new IllegalArgumentException("wait must be between 0 and 60s");
                 }
+                return Optional.of(wait);
             }
         }
         return Optional.empty();
