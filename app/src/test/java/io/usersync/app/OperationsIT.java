@@ -20,10 +20,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.DriftRepair;
+import io.usersync.app.reconcile.PeriodicReconcile;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.StageConfigs;
@@ -103,6 +105,11 @@ class OperationsIT {
         assertThat(report.drifted()).containsExactly(drifted.toString());
         assertThat(report.total()).isEqualTo(3);
         assertThat(report.format(20)).contains("missing in public.users", missing.toString());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (PeriodicReconcile periodic = new PeriodicReconcile(reconciler, Duration.ofHours(1), registry)) {
+            periodic.runOnce();
+            assertThat(registry.get("usersync.drift.users").gauge().value()).isEqualTo(3);
+        }
 
         new DriftRepair(StageConfigs.database(config()), config().kafkaBootstrapServers().orElseThrow(), TopicNames.PROFILES)
                 .repair(report);

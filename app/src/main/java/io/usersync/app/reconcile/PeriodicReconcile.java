@@ -36,7 +36,8 @@ public final class PeriodicReconcile implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void runOnce() {
+    /** Runs one reconcile now: updates the gauge and alerts on drift that persists. */
+    public void runOnce() {
         try {
             DriftReport report = reconciler.run();
             drift.set(report.total());
