@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -158,12 +159,12 @@ class ApplicationIT {
     }
 
     private HttpResponse<String> awaitHealth(int status) {
-        HttpResponse<String>[] last = new HttpResponse[1];
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
         await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> {
-            last[0] = http.send(HttpRequest.newBuilder(uri("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return last[0].statusCode() == status;
+            last.set(http.send(HttpRequest.newBuilder(uri("/health")).GET().build(), HttpResponse.BodyHandlers.ofString()));
+            return last.get().statusCode() == status;
         });
-        return last[0];
+        return last.get();
     }
 
     private URI uri(String path) {
