@@ -2,10 +2,13 @@ package io.usersync.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -21,6 +24,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String PASSWORD = "postgres";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    /** A logical walsender holds shutdown until its client confirmed the WAL: that can take seconds. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
     private final Path dataDirectory;
     private final boolean temporary;
@@ -70,6 +76,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(port)
+                    .setPGStartupWait(STARTUP_WAIT)
                     .setServerConfig("wal_level", walLevel)
                     // The binaries' defaults turn synchronous_commit off: WAL then reaches logical decoding only
                     // when the WAL writer flushes (every 200 ms), which adds that much to every change's latency.
@@ -86,7 +93,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server and keeps its data. */
+    /** Stops the server and keeps its data; returns once the postmaster has exited. */
     public synchronized void stop() {
         if (postgres == null) {
             return;
@@ -97,6 +104,33 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new UncheckedIOException("embedded PostgreSQL did not stop", e);
         } finally {
             postgres = null;
+        }
+        awaitPostmasterExit();
+    }
+
+    /**
+     * The binaries' stop gives up after a few seconds and leaves the postmaster shutting down; starting
+     * again before it is gone fails. Wait for it, and end it if it does not go.
+     */
+    private void awaitPostmasterExit() {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        try {
+            while (Files.exists(pidFile) && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            if (Files.exists(pidFile)) {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+                log.warn("Embedded PostgreSQL (pid {}) did not stop within {}; ending it", pid, SHUTDOWN_WAIT);
+                ProcessHandle.of(pid).ifPresent(process -> {
+                    process.destroyForcibly();
+                    process.onExit().join();
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not check that embedded PostgreSQL stopped: {}", e.toString());
         }
     }
 
