@@ -63,9 +63,19 @@ public record CaptureConfig(
             Objects.requireNonNull(user, "user");
         }
 
+        /** The URL with any password parameter masked, safe for logs and error messages. */
+        public String maskedUrl() {
+            return masked(jdbcUrl);
+        }
+
+        /** A JDBC URL with any {@code password=} parameter masked. */
+        public static String masked(String jdbcUrl) {
+            return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        }
+
         @Override
         public String toString() {
-            return "DatabaseConnection[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=****]";
+            return "DatabaseConnection[jdbcUrl=" + maskedUrl() + ", user=" + user + ", password=****]";
         }
     }
 

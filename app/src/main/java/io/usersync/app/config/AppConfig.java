@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.usersync.capture.CaptureConfig;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 /**
@@ -51,7 +52,8 @@ public record AppConfig(
         StringBuilder out = new StringBuilder();
         for (Setting setting : Setting.values()) {
             String value = effective.get(setting);
-            String shown = value == null ? "(unset)" : setting.secret() && !value.isEmpty() ? "****" : value;
+            String shown = value == null ? "(unset)" : setting.secret() && !value.isEmpty() ? "****"
+                    : setting == Setting.DB_URL ? CaptureConfig.DatabaseConnection.masked(value) : value;
             out.append("  ").append(setting.variable()).append('=').append(shown).append('\n');
         }
         return out.toString();

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.usersync.app.config.AppConfig.Stage;
+import io.usersync.capture.CaptureConfig;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 /**
@@ -48,7 +49,8 @@ public final class ConfigLoader {
                 .forEach(name -> problems.add(name + " is not a usersync setting. Fix: see the configuration table in README.md."));
         Optional<String> dbUrl = optional(Setting.DB_URL);
         dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
-                + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '" + url + "'."));
+                + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '"
+                + CaptureConfig.DatabaseConnection.masked(url) + "'."));
         Optional<String> jwtSecret = optional(Setting.JWT_SECRET);
         jwtSecret.filter(secret -> secret.length() < 32).ifPresent(secret -> problems.add(Setting.JWT_SECRET.variable()
                 + " must be at least 32 characters (HS256 needs a 256-bit key); use the project's JWT secret."));

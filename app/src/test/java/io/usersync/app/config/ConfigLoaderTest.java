@@ -72,8 +72,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldMaskAPasswordInAWrongDatabaseUrl() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_DB_URL", "postgres://db/postgres?password=pw-in-url"),
+                Map.of()))
+                .hasMessageContaining("USERSYNC_DB_URL")
+                .hasMessageNotContaining("pw-in-url");
+    }
+
+    @Test
     void shouldMaskSecretsInTheEffectiveConfiguration() {
         AppConfig config = ConfigLoader.load(Map.of(
+                "USERSYNC_DB_URL", "jdbc:postgresql://db:5432/postgres?sslmode=require&password=url-password-7",
                 "USERSYNC_DB_PASSWORD", "hunter2-db-password",
                 "USERSYNC_JWT_SECRET", "super-secret-jwt-token-with-at-least-32-characters"), Map.of());
 
@@ -81,6 +90,8 @@ class ConfigLoaderTest {
                 .contains("USERSYNC_DB_PASSWORD=****")
                 .contains("USERSYNC_JWT_SECRET=****")
                 .doesNotContain("hunter2-db-password")
+                .doesNotContain("url-password-7")
+                .contains("sslmode=require&password=****")
                 .doesNotContain("super-secret-jwt-token")
                 .contains("USERSYNC_HTTP_PORT=8080");
     }

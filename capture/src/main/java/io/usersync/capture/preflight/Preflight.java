@@ -70,7 +70,7 @@ public final class Preflight {
             }
             checkSlot(connection, problems);
         } catch (SQLException e) {
-            problems.add("cannot connect to PostgreSQL at " + db.jdbcUrl() + " as '" + db.user() + "': " + e.getMessage()
+            problems.add("cannot connect to PostgreSQL at " + db.maskedUrl() + " as '" + db.user() + "': " + e.getMessage()
                     + ". Fix: check USERSYNC_DB_URL, USERSYNC_DB_USER and USERSYNC_DB_PASSWORD.");
         }
     }
