@@ -99,7 +99,6 @@ public record ProcessorConfig(
         // With short transactions a send can meet the previous commit still completing
         // (CONCURRENT_TRANSACTIONS); retry it after milliseconds, not the default 100 ms.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Bad input is routed by the topology with its own headers. Whatever else a record breaks goes to

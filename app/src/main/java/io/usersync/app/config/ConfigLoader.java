@@ -51,6 +51,7 @@ public final class ConfigLoader {
         dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
                 + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '"
                 + CaptureConfig.DatabaseConnection.masked(url) + "'."));
+        Optional<String> kafka = optional(Setting.KAFKA_BOOTSTRAP_SERVERS);
         Optional<String> jwtSecret = optional(Setting.JWT_SECRET);
         jwtSecret.filter(secret -> secret.length() < 32).ifPresent(secret -> problems.add(Setting.JWT_SECRET.variable()
                 + " must be at least 32 characters (HS256 needs a 256-bit key); use the project's JWT secret."));
@@ -58,14 +59,14 @@ public final class ConfigLoader {
                 dbUrl,
                 text(Setting.DB_USER),
                 text(Setting.DB_PASSWORD),
-                optional(Setting.KAFKA_BOOTSTRAP_SERVERS),
+                kafka,
                 port(Setting.HTTP_PORT),
                 jwtSecret,
                 optional(Setting.JWKS_URL).flatMap(url -> httpUri(Setting.JWKS_URL, url)),
                 text(Setting.JWT_ROLE),
                 path(Setting.DATA_DIR),
                 stages(),
-                positive(Setting.PARTITIONS, 1000),
+                partitions(kafka.isEmpty()),
                 identifier(Setting.SLOT_NAME),
                 identifier(Setting.PUBLICATION),
                 millis(Setting.CAPTURE_POLL_INTERVAL_MS),
@@ -134,6 +135,20 @@ public final class ConfigLoader {
         }
         problems.add(setting.variable() + " must be a whole number from 1 to " + max + "; got '" + value + "'.");
         return 1;
+    }
+
+    /**
+     * The in-process broker serves one process, whose single stream thread runs every task: one partition
+     * spares it the per-task overhead and keeps every username claim in the task that made it. A shared
+     * cluster gets room to scale out, since a topic's partition count cannot shrink later.
+     */
+    private int partitions(boolean embeddedBroker) {
+        if (optional(Setting.PARTITIONS).isEmpty()) {
+            int partitions = embeddedBroker ? 1 : 6;
+            effective.put(Setting.PARTITIONS, Integer.toString(partitions));
+            return partitions;
+        }
+        return positive(Setting.PARTITIONS, 1000);
     }
 
     private Duration millis(Setting setting) {

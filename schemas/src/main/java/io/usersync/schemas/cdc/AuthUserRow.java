@@ -1,5 +1,8 @@
 package io.usersync.schemas.cdc;
 
+import java.util.Arrays;
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -28,4 +31,14 @@ public record AuthUserRow(
 
     /** Debezium's {@code unavailable.value.placeholder} for an unchanged TOASTed value. */
     public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
+
+    /**
+     * The columns named above, in order: the only ones capture reads. Password hashes, tokens and the
+     * other columns of {@code auth.users} never leave the database.
+     */
+    public static List<String> columns() {
+        return Arrays.stream(AuthUserRow.class.getRecordComponents())
+                .map(component -> component.getAccessor().getAnnotation(JsonProperty.class).value())
+                .toList();
+    }
 }

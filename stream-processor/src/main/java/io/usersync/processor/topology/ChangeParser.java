@@ -7,7 +7,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 
 import io.usersync.processor.normalize.Metadata;
 import io.usersync.schemas.cdc.AuthUserChange;
@@ -50,22 +50,19 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
     }
 
 
+    /** Reads the event in one pass, straight into its record: no intermediate tree. */
     static AuthUserChange parse(byte[] bytes) {
-        JsonNode json;
-        try {
-            json = JsonSerde.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_JSON, e));
-        }
-        if (json == null || !json.isObject() || !OPERATIONS.contains(json.path("op").asText())
-                || !json.path("source").isObject()) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op of c/u/d/r or no source"));
-        }
         AuthUserChange change;
         try {
-            change = JsonSerde.MAPPER.treeToValue(json, AuthUserChange.class);
+            change = JsonSerde.MAPPER.readValue(bytes, AuthUserChange.class);
+        } catch (StreamReadException e) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_JSON, e));
         } catch (IOException e) {
+            // Valid JSON of another shape: an array, a string, a field of the wrong type.
             throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, e));
+        }
+        if (change == null || !OPERATIONS.contains(change.op()) || change.source() == null) {
+            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op of c/u/d/r or no source"));
         }
         if (change.source().position().isEmpty()) {
             throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT,
