@@ -61,7 +61,7 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
             // Valid JSON of another shape: an array, a string, a field of the wrong type.
             throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, e));
         }
-        if (change == null || !OPERATIONS.contains(change.op()) || change.source() == null) {
+        if (change == null || change.op() == null || !OPERATIONS.contains(change.op()) || change.source() == null) {
             throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op of c/u/d/r or no source"));
         }
         if (change.source().position().isEmpty()) {
