@@ -41,6 +41,11 @@ class CaptureIT {
             + "\"picture\":\"https://lh3.googleusercontent.com/a/x\",\"email_verified\":true,\"nested\":{\"n\":[1,2,3]}}";
     private static final String GOOGLE_APP_META = "{\"provider\":\"google\",\"providers\":[\"google\"]}";
 
+    private static final String SECRETS = "update auth.users set encrypted_password = 'secret-marker-hash',"
+            + " confirmation_token = 'secret-marker-1', recovery_token = 'secret-marker-2',"
+            + " email_change_token_new = 'secret-marker-3', email_change = 'secret-marker@example.org',"
+            + " phone_change_token = 'secret-marker-4', reauthentication_token = 'secret-marker-5' where id = '%s'";
+
     private static EmbeddedKafkaBroker kafka;
     private static EmbeddedPostgresServer postgres;
 
@@ -163,6 +168,27 @@ class CaptureIT {
                     mapping(record -> json(record.value()).get("op").asText(), toList())));
             assertThat(opsByUser.get(early.toString())).containsExactly("c");
             whileStopped.forEach(id -> assertThat(opsByUser.get(id.toString())).containsExactly("c", "u"));
+        }
+    }
+
+    @Test
+    void shouldNeverPublishPasswordHashesOrTokens() throws Exception {
+        TestDatabase database = migratedDatabase();
+        AuthUsersTable users = new AuthUsersTable(database);
+        UUID existing = users.signUp("old@example.com", GOOGLE_META, GOOGLE_APP_META);
+        database.execute(SECRETS.formatted(existing));
+        CaptureConfig config = config(database);
+        start(config);
+        UUID signedUp = users.signUp("new@example.com", GOOGLE_META, GOOGLE_APP_META);
+        database.execute(SECRETS.formatted(signedUp));
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            // The snapshot read of one user, and the insert and the update of the other.
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(3);
+
+            assertThat(records).allSatisfy(record -> assertThat(record.value())
+                    .contains("@example.com")
+                    .doesNotContain("secret-marker", "encrypted_password", "_token", "email_change\""));
         }
     }
 
