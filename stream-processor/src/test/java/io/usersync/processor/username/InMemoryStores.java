@@ -1,0 +1,25 @@
+package io.usersync.processor.username;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/** Kafka's in-memory key-value stores, opened outside a topology for tests of code that works on stores. */
+public final class InMemoryStores {
+
+    private InMemoryStores() {
+    }
+
+    public static KeyValueStore<String, String> strings(String name) {
+        return open(name, Serdes.String());
+    }
+
+    public static <V> KeyValueStore<String, V> open(String name, Serde<V> valueSerde) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
+                valueSerde).withLoggingDisabled().withCachingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+}
