@@ -13,12 +13,17 @@ import io.usersync.processor.username.UsernameRegistry;
 /**
  * Keyed by username root: the one place where every claim that could collide is decided, so
  * usernames are unique across partitions and instances. The {@code usernames} store maps each
- * username handed out or reserved to its user id; the decisions are the {@link UsernameRegistry}'s.
+ * username handed out or reserved to its user id; the decisions are the {@link UsernameRegistry}'s, which
+ * keeps the hints and holdings stores beside it.
  * The first claim to arrive wins; with one partition that is commit order.
  */
 final class UsernameClaimProcessor implements Processor<String, UsernameClaim, String, ClaimOutcome> {
 
     static final String STORE = "usernames";
+    /** Base -> lowest suffix that may be free, so a claim does not scan every holder of its base. */
+    static final String HINTS_STORE = "username-hints";
+    /** User id -> usernames the user holds below a hint, so a claim gives a user back what they hold. */
+    static final String HOLDINGS_STORE = "username-holdings";
 
     private static final Logger log = LoggerFactory.getLogger(UsernameClaimProcessor.class);
 
@@ -35,7 +40,8 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
     @Override
     public void init(ProcessorContext<String, ClaimOutcome> context) {
         this.context = context;
-        this.registry = new UsernameRegistry(context.getStateStore(STORE), keepReleased);
+        this.registry = new UsernameRegistry(context.getStateStore(STORE), context.getStateStore(HINTS_STORE),
+                context.getStateStore(HOLDINGS_STORE), keepReleased);
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class UsernameClaimBenchmark {
         for (int n = 1; n <= users; n++) {
             owners.put(UsernameBase.candidate(UsernameBase.FALLBACK, n), UUID.randomUUID().toString());
         }
-        UsernameRegistry registry = new UsernameRegistry(owners, false);
+        UsernameRegistry registry = InMemoryStores.registry(owners, false);
         registry.claim(UUID.randomUUID().toString(), UsernameBase.FALLBACK, null);
         String[] ids = new String[claims];
         for (int i = 0; i < claims; i++) {
