@@ -1,5 +1,6 @@
 package io.usersync.processor.topology;
 
+import java.util.ArrayList;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,6 +45,10 @@ public final class UserSyncTopology {
                 Serdes.String(), new JsonSerde<>(UserState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HINTS_STORE),
+                Serdes.String(), Serdes.Integer()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HOLDINGS_STORE),
+                Serdes.String(), Serdes.ListSerde(ArrayList.class, Serdes.String())));
 
         KStream<String, UserInput> changes = okOrDeadLetter(topics, "change",
                 stream(builder, topics.cdc(), "cdc-source")
@@ -75,7 +80,8 @@ public final class UserSyncTopology {
 
         stream(builder, topics.claims(), "claims-source")
                 .process(() -> new UsernameClaimProcessor(metrics, config.keepReleasedUsernames()),
-                        Named.as("username-claims"), UsernameClaimProcessor.STORE)
+                        Named.as("username-claims"), UsernameClaimProcessor.STORE, UsernameClaimProcessor.HINTS_STORE,
+                        UsernameClaimProcessor.HOLDINGS_STORE)
                 .split(Named.as("claim-"))
                 .branch((key, outcome) -> outcome.assignedUsername() != null, Branched.withConsumer(assigned -> assigned
                         .mapValues(ClaimOutcome::assignedUsername, Named.as("assigned-username"))

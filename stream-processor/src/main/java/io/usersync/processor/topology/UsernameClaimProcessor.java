@@ -1,32 +1,36 @@
 package io.usersync.processor.topology;
 
-import java.util.Objects;
-
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.usersync.processor.username.UsernameBase;
+import io.usersync.processor.username.ClaimResult;
+import io.usersync.processor.username.ReserveResult;
+import io.usersync.processor.username.UsernameRegistry;
 
 /**
  * Keyed by username root: the one place where every claim that could collide is decided, so
  * usernames are unique across partitions and instances. The {@code usernames} store maps each
- * username handed out or reserved to its user id. The first claim to arrive wins; with one partition
- * that is commit order.
+ * username handed out or reserved to its user id; the decisions are the {@link UsernameRegistry}'s, which
+ * keeps the hints and holdings stores beside it.
+ * The first claim to arrive wins; with one partition that is commit order.
  */
 final class UsernameClaimProcessor implements Processor<String, UsernameClaim, String, ClaimOutcome> {
 
     static final String STORE = "usernames";
+    /** Base -> lowest suffix that may be free, so a claim does not scan every holder of its base. */
+    static final String HINTS_STORE = "username-hints";
+    /** User id -> usernames the user holds below a hint, so a claim gives a user back what they hold. */
+    static final String HOLDINGS_STORE = "username-holdings";
 
     private static final Logger log = LoggerFactory.getLogger(UsernameClaimProcessor.class);
 
     private final ProcessorMetrics metrics;
     private final boolean keepReleased;
     private ProcessorContext<String, ClaimOutcome> context;
-    private KeyValueStore<String, String> owners;
+    private UsernameRegistry registry;
 
     UsernameClaimProcessor(ProcessorMetrics metrics, boolean keepReleased) {
         this.metrics = metrics;
@@ -36,7 +40,8 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
     @Override
     public void init(ProcessorContext<String, ClaimOutcome> context) {
         this.context = context;
-        this.owners = context.getStateStore(STORE);
+        this.registry = new UsernameRegistry(context.getStateStore(STORE), context.getStateStore(HINTS_STORE),
+                context.getStateStore(HOLDINGS_STORE), keepReleased);
     }
 
     @Override
@@ -44,59 +49,37 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
         UsernameClaim claim = record.value();
         switch (claim.type()) {
             case UsernameClaim.CLAIM -> claim(record, claim);
-            case UsernameClaim.RELEASE -> release(claim);
+            case UsernameClaim.RELEASE -> registry.release(claim.userId(), claim.username());
             case UsernameClaim.RESERVE -> reserve(record, claim);
             default -> throw new IllegalArgumentException("unknown claim type " + claim.type());
         }
     }
 
     private void claim(Record<String, UsernameClaim> record, UsernameClaim claim) {
-        String userId = claim.userId();
-        if (claim.username() != null) {
-            String owner = owners.get(claim.username());
-            if (owner == null || owner.equals(userId)) {
-                take(record, claim.username(), userId);
-                return;
+        ClaimResult result = registry.claim(claim.userId(), claim.base(), claim.username());
+        if (result instanceof ClaimResult.Assigned assigned) {
+            if (assigned.numbered()) {
+                metrics.collisionResolved();
             }
-            UsernameClaim withoutPreference = UsernameClaim.claim(userId, claim.base(), null);
-            String baseRoot = UsernameBase.root(claim.base());
-            if (!baseRoot.equals(record.key())) {
-                context.forward(record.withKey(baseRoot).withValue(ClaimOutcome.retry(withoutPreference)));
-                return;
-            }
-        }
-        for (int n = 1; ; n++) {
-            String candidate = UsernameBase.candidate(claim.base(), n);
-            String owner = owners.get(candidate);
-            if (owner == null || owner.equals(userId)) {
-                if (n > 1 && owner == null) {
-                    metrics.collisionResolved();
-                }
-                take(record, candidate, userId);
-                return;
-            }
+            assign(record, claim.userId(), assigned.username());
+        } else if (result instanceof ClaimResult.RetryUnderRoot retry) {
+            context.forward(record.withKey(retry.root())
+                    .withValue(ClaimOutcome.retry(UsernameClaim.claim(claim.userId(), claim.base(), null))));
         }
     }
 
-    private void release(UsernameClaim claim) {
-        if (!keepReleased && Objects.equals(owners.get(claim.username()), claim.userId())) {
-            owners.delete(claim.username());
-        }
-    }
-
-    /** Owned by the same user already is the echo of the pipeline's own write: nothing to do. */
+    /** Held by the same user already is the echo of the pipeline's own write: nothing to do. */
     private void reserve(Record<String, UsernameClaim> record, UsernameClaim claim) {
-        String owner = owners.get(claim.username());
-        if (owner == null) {
-            take(record, claim.username(), claim.userId());
-        } else if (!owner.equals(claim.userId())) {
+        ReserveResult result = registry.reserve(claim.userId(), claim.username());
+        if (result instanceof ReserveResult.Taken taken) {
+            assign(record, claim.userId(), taken.username());
+        } else if (result instanceof ReserveResult.Conflict conflict) {
             metrics.reservationConflict();
-            log.warn("Username reserved for user {} was already given to user {}", claim.userId(), owner);
+            log.warn("Username reserved for user {} was already given to user {}", claim.userId(), conflict.owner());
         }
     }
 
-    private void take(Record<String, UsernameClaim> record, String username, String userId) {
-        owners.put(username, userId);
+    private void assign(Record<String, UsernameClaim> record, String userId, String username) {
         context.forward(record.withKey(userId).withValue(ClaimOutcome.assigned(username)));
     }
 }

@@ -41,6 +41,12 @@ class UserSyncTopologyTest {
         return id;
     }
 
+    private String signUpAnonymously() {
+        String id = id();
+        fixture.send(id, row(id).anonymous().userMeta("{}").appMeta("{}").create(nextLsn()));
+        return id;
+    }
+
     private UserProfile onlyProfile() {
         List<UserProfile> profiles = fixture.readProfiles();
         assertThat(profiles).hasSize(1);
@@ -243,6 +249,19 @@ class UserSyncTopologyTest {
 
         List<UserProfile> profiles = fixture.readProfiles();
         assertThat(profiles.get(profiles.size() - 1).username()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldGiveTheNumberedUsernameOfADeletedAnonymousUserToTheNextOne() {
+        signUpAnonymously();
+        String second = signUpAnonymously();
+        signUpAnonymously();
+        fixture.send(second, row(second).delete(nextLsn()));
+
+        signUpAnonymously();
+
+        List<UserProfile> profiles = fixture.readProfiles();
+        assertThat(profiles.get(profiles.size() - 1).username()).isEqualTo("user2");
     }
 
     @Test
