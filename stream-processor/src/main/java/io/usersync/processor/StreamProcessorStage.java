@@ -1,9 +1,11 @@
 package io.usersync.processor;
 
 import java.time.Duration;
+import java.util.Properties;
 
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.usersync.processor.store.RocksDbMemory;
 import io.usersync.processor.topology.ProcessorMetrics;
 import io.usersync.processor.topology.UserSyncTopology;
 
@@ -19,11 +22,14 @@ public final class StreamProcessorStage implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamProcessorStage.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Off-heap memory of all state stores together: block cache, memtables, indexes and filters. */
+    private static final long STATE_STORE_MEMORY = 32L * 1024 * 1024;
 
     private final ProcessorConfig config;
     private final MeterRegistry registry;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
+    private RocksDbMemory storeMemory;
 
     public StreamProcessorStage(ProcessorConfig config, MeterRegistry registry) {
         this.config = config;
@@ -34,7 +40,11 @@ public final class StreamProcessorStage implements AutoCloseable {
         StreamProcessorTopics.ensure(config);
         Topology topology = UserSyncTopology.build(config, new ProcessorMetrics(registry));
         log.info("Stream processor topology:\n{}", topology.describe());
-        streams = new KafkaStreams(topology, config.streamsProperties());
+        storeMemory = new RocksDbMemory(STATE_STORE_MEMORY);
+        Properties properties = config.streamsProperties();
+        properties.put(RocksDbMemory.CONFIG, storeMemory);
+        properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.Setter.class);
+        streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(error -> {
             // Bad input never gets here (it goes to the dead-letter topic): this is a bug or a broken
             // cluster, and processing on would hide it.
@@ -57,9 +67,15 @@ public final class StreamProcessorStage implements AutoCloseable {
             return;
         }
         // Leave the group so the remaining instances take over at once, not after the session timeout.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
         streamsMetrics.close();
+        if (closed) {
+            // Only once no store uses it any more; after a timed-out close the process is ending anyway.
+            storeMemory.close();
+        } else {
+            log.warn("Stream processor still closing after {}", CLOSE_TIMEOUT);
+        }
         streams = null;
     }
 }

@@ -66,16 +66,24 @@ final class StreamProcessorTopics {
         return new NewTopic(name, config.partitions(), (short) -1).configs(settings);
     }
 
-    /** The CDC topic and the assignments topic feed one keyed store: their partitions must line up. */
+    /**
+     * Every input of the user-state and username-claims tasks: task p reads partition p of each, so a claim
+     * for a root the task owns is decided there. Their partition counts must be the same.
+     */
     private static void checkCoPartitioned(Admin admin, ProcessorConfig config) throws ExecutionException, InterruptedException {
-        Map<String, TopicDescription> descriptions = admin.describeTopics(List.of(config.cdcTopic(), config.assignmentsTopic()))
-                .allTopicNames().get();
-        int cdc = descriptions.get(config.cdcTopic()).partitions().size();
-        int assignments = descriptions.get(config.assignmentsTopic()).partitions().size();
-        if (cdc != config.partitions() || assignments != config.partitions()) {
-            throw new IllegalStateException("topic " + config.cdcTopic() + " has " + cdc + " partitions and "
-                    + config.assignmentsTopic() + " has " + assignments + ", but the processor is configured for "
-                    + config.partitions() + ". Fix: set USERSYNC_PARTITIONS to " + cdc
+        List<String> inputs = new ArrayList<>(List.of(config.cdcTopic(), config.assignmentsTopic(), config.claimsTopic()));
+        if (config.reservationsTopic() != null) {
+            inputs.add(config.reservationsTopic());
+        }
+        Map<String, TopicDescription> descriptions = admin.describeTopics(inputs).allTopicNames().get();
+        List<String> mismatched = inputs.stream()
+                .filter(topic -> descriptions.get(topic).partitions().size() != config.partitions())
+                .map(topic -> topic + " has " + descriptions.get(topic).partitions().size())
+                .toList();
+        if (!mismatched.isEmpty()) {
+            int cdc = descriptions.get(config.cdcTopic()).partitions().size();
+            throw new IllegalStateException("the processor is configured for " + config.partitions() + " partitions, but "
+                    + String.join(", ", mismatched) + ". Fix: set USERSYNC_PARTITIONS to " + cdc
                     + " (and recreate " + config.assignmentsTopic() + " and " + config.claimsTopic() + " if they differ).");
         }
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,20 +15,27 @@ import io.usersync.processor.username.UsernameBase;
 /**
  * Turns a captured change of {@code public.users(id, username)} into a reservation of that username
  * for that user: usernames of an adopted database, or set by the application, are never handed out again.
- * The pipeline's own writes come back here too and reserve what the user already holds.
+ * The pipeline's own writes come back here too: when this task owns the username's root it sees that the
+ * user holds the name already and drops the echo; otherwise the owning task does.
  */
 final class ReservationParser implements Processor<String, byte[], String, Parsed<UsernameClaim>> {
 
     private final ProcessorMetrics metrics;
+    private final int claimsPartitions;
     private ProcessorContext<String, Parsed<UsernameClaim>> context;
+    private ClaimPartitions ownedRoots;
+    private KeyValueStore<String, String> owners;
 
-    ReservationParser(ProcessorMetrics metrics) {
+    ReservationParser(ProcessorMetrics metrics, int claimsPartitions) {
         this.metrics = metrics;
+        this.claimsPartitions = claimsPartitions;
     }
 
     @Override
     public void init(ProcessorContext<String, Parsed<UsernameClaim>> context) {
         this.context = context;
+        this.ownedRoots = new ClaimPartitions(claimsPartitions, context.taskId().partition());
+        this.owners = context.getStateStore(UsernameClaimProcessor.STORE);
     }
 
     @Override
@@ -57,8 +65,11 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
             return;
         }
         String lowerCase = username.toLowerCase(Locale.ROOT);
-        context.forward(record.withKey(UsernameBase.root(lowerCase))
-                .withValue(Parsed.ok(UsernameClaim.reserve(userId, lowerCase))));
+        String root = UsernameBase.root(lowerCase);
+        if (ownedRoots.ownsRoot(root) && userId.equals(owners.get(lowerCase))) {
+            return;
+        }
+        context.forward(record.withKey(root).withValue(Parsed.ok(UsernameClaim.reserve(userId, lowerCase))));
     }
 
 }

@@ -11,7 +11,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
+import io.usersync.processor.username.ClaimResult;
 import io.usersync.processor.username.UsernameBase;
+import io.usersync.processor.username.UsernameRegistry;
 import io.usersync.schemas.cdc.AuthUserChange;
 import io.usersync.schemas.cdc.AuthUserRow;
 import io.usersync.schemas.profile.ProfileHeaders;
@@ -21,9 +23,10 @@ import io.usersync.schemas.profile.UserProfile;
 /**
  * Keyed by user id: applies each change only if it is newer (by source LSN) than what was applied,
  * fills in TOAST placeholders, normalizes, and publishes the profile and its event. A user without a
- * username gets one through a claim to the task that owns the username's root; the answer comes back
- * here as an assignment. A username the user already had in the profiles topic (a fresh deployment
- * replaying the CDC topic) is claimed first, so it stays the same.
+ * username gets one through a claim to the task that owns the username's root: this task, which then
+ * decides it at once, or another, whose answer comes back here as an assignment. A username the user
+ * already had in the profiles topic (a fresh deployment replaying the CDC topic) is claimed first, so it
+ * stays the same.
  */
 final class UserStateProcessor implements Processor<String, UserInput, String, UserOutput> {
 
@@ -31,12 +34,18 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     static final String EXISTING_PROFILES_STORE = "existing-profiles";
 
     private final ProcessorMetrics metrics;
+    private final int claimsPartitions;
+    private final boolean keepReleased;
     private ProcessorContext<String, UserOutput> context;
     private KeyValueStore<String, UserState> states;
     private KeyValueStore<String, UserProfile> existingProfiles;
+    private ClaimPartitions ownedRoots;
+    private UsernameRegistry usernames;
 
-    UserStateProcessor(ProcessorMetrics metrics) {
+    UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased) {
         this.metrics = metrics;
+        this.claimsPartitions = claimsPartitions;
+        this.keepReleased = keepReleased;
     }
 
     @Override
@@ -44,6 +53,10 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         this.context = context;
         this.states = context.getStateStore(STORE);
         this.existingProfiles = context.getStateStore(EXISTING_PROFILES_STORE);
+        this.ownedRoots = new ClaimPartitions(claimsPartitions, context.taskId().partition());
+        this.usernames = new UsernameRegistry(context.getStateStore(UsernameClaimProcessor.STORE),
+                context.getStateStore(UsernameClaimProcessor.HINTS_STORE),
+                context.getStateStore(UsernameClaimProcessor.HOLDINGS_STORE), keepReleased);
     }
 
     @Override
@@ -83,11 +96,40 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
             NormalizedProfile normalized = ProfileNormalizer.normalize(row);
             String base = UsernameBase.of(normalized.email(), normalized.fullName());
             UserProfile existing = existingProfiles.get(userId);
-            String preferred = existing != null ? existing.username() : null;
-            String root = UsernameBase.root(preferred != null ? preferred : base);
-            context.forward(record.withKey(root).withValue(UserOutput.claim(UsernameClaim.claim(userId, base, preferred))));
-            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead()));
+            String username = claim(record, userId, base, existing != null ? existing.username() : null);
+            if (username == null) {
+                states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead()));
+                return;
+            }
+            UserProfile profile = normalized.withUsername(username, lsn, tsMs, change.isRead());
+            publishUpdate(record, null, profile);
+            states.put(userId, UserState.published(lsn, tsMs, row, profile));
         }
+    }
+
+    /**
+     * Claims {@code preferred}, else the first free candidate of {@code base}: here when this task owns the
+     * root, else through the claims topic.
+     *
+     * @return the username given here, or null when the claim was sent to the task that owns the root
+     */
+    private String claim(Record<String, UserInput> record, String userId, String base, String preferred) {
+        UsernameClaim claim = UsernameClaim.claim(userId, base, preferred);
+        String root = UsernameBase.root(preferred != null ? preferred : base);
+        while (ownedRoots.ownsRoot(root)) {
+            ClaimResult result = usernames.claim(userId, claim.base(), claim.username());
+            if (result instanceof ClaimResult.Assigned assigned) {
+                if (assigned.numbered()) {
+                    metrics.collisionResolved();
+                }
+                return assigned.username();
+            }
+            // The preferred name is taken: the first free candidate of the base, under the base's root.
+            root = ((ClaimResult.RetryUnderRoot) result).root();
+            claim = UsernameClaim.claim(userId, base, null);
+        }
+        context.forward(record.withKey(root).withValue(UserOutput.claim(claim)));
+        return null;
     }
 
     private void onAssignment(Record<String, UserInput> record, String username) {
@@ -166,7 +208,11 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     }
 
     private void release(Record<String, UserInput> record, String userId, String username) {
-        context.forward(record.withKey(UsernameBase.root(username))
-                .withValue(UserOutput.claim(UsernameClaim.release(userId, username))));
+        String root = UsernameBase.root(username);
+        if (ownedRoots.ownsRoot(root)) {
+            usernames.release(userId, username);
+        } else {
+            context.forward(record.withKey(root).withValue(UserOutput.claim(UsernameClaim.release(userId, username))));
+        }
     }
 }

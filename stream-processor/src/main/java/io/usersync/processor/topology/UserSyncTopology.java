@@ -25,6 +25,9 @@ import io.usersync.processor.ProcessorConfig;
  *                                   username-claims (by root) <── claims topic ───┘
  *                                       └─ assignments (by user id) ─> assignments topic
  * </pre>
+ * The username stores are shared by user-state, parse-reservation and username-claims, so all three run in
+ * one task per partition: a claim for a root the task owns is decided in user-state itself, and only
+ * claims for roots of other partitions travel through the claims and assignments topics.
  */
 public final class UserSyncTopology {
 
@@ -58,7 +61,9 @@ public final class UserSyncTopology {
                 .mapValues(UserInput::assigned, Named.as("as-user-assignment"));
 
         changes.merge(assignments, Named.as("user-inputs"))
-                .process(() -> new UserStateProcessor(metrics), Named.as("user-state"), UserStateProcessor.STORE)
+                .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames()),
+                        Named.as("user-state"), UserStateProcessor.STORE, UsernameClaimProcessor.STORE,
+                        UsernameClaimProcessor.HINTS_STORE, UsernameClaimProcessor.HOLDINGS_STORE)
                 .split(Named.as("user-"))
                 .branch((id, out) -> out.kind() == UserOutput.Kind.PROFILE, Branched.withConsumer(profiles -> profiles
                         .mapValues(UserOutput::profile, Named.as("profile-value"))
@@ -74,7 +79,8 @@ public final class UserSyncTopology {
         if (topics.reservations() != null) {
             okOrDeadLetter(topics, "reservation",
                     stream(builder, topics.reservations(), "reservations-source")
-                            .process(() -> new ReservationParser(metrics), Named.as("parse-reservation")))
+                            .process(() -> new ReservationParser(metrics, config.partitions()), Named.as("parse-reservation"),
+                                    UsernameClaimProcessor.STORE))
                     .to(topics.claims().name(), produced(topics.claims(), "reservations-sink"));
         }
 

@@ -32,16 +32,26 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, UserProfile> profiles;
     final TestOutputTopic<String, UserEvent> events;
     final TestOutputTopic<String, byte[]> deadLetters;
+    final TestOutputTopic<String, byte[]> claims;
 
     TopologyFixture() {
         this(false);
     }
 
     TopologyFixture(boolean keepReleasedUsernames) {
-        ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams-" + UUID.randomUUID()));
+        this(keepReleasedUsernames, 1);
+    }
+
+    /**
+     * @param partitions partitions of the topics: the driver runs the task of partition 0, which decides the
+     *                   claims for its own roots and sends the others through the claims topic, which the
+     *                   driver pipes back into the same task
+     */
+    TopologyFixture(boolean keepReleasedUsernames, int partitions) {
+        ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", partitions, Path.of("target", "streams-" + UUID.randomUUID()));
         config = new ProcessorConfig(defaults.applicationId(), defaults.bootstrapServers(), defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, keepReleasedUsernames, defaults.stateDirectory(), defaults.commitInterval());
+                partitions, keepReleasedUsernames, defaults.stateDirectory(), defaults.commitInterval());
         Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(UserSyncTopology.build(config, new ProcessorMetrics(registry)), props);
         Topics topics = Topics.of(config);
@@ -56,6 +66,7 @@ final class TopologyFixture implements AutoCloseable {
                 topics.events().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer());
+        claims = driver.createOutputTopic(config.claimsTopic(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
     }
 
     void send(String userId, String changeJson) {

@@ -24,7 +24,12 @@ class UserSyncTopologyTest {
     private static final String GOOGLE_APP = "{\"provider\":\"google\",\"providers\":[\"google\"]}";
     private static final String EMAIL_APP = "{\"provider\":\"email\",\"providers\":[\"email\"]}";
 
-    private final TopologyFixture fixture = new TopologyFixture();
+    private final TopologyFixture fixture = fixture(false);
+
+    /** The topology of the task under test; with one partition it owns every username root. */
+    TopologyFixture fixture(boolean keepReleasedUsernames) {
+        return new TopologyFixture(keepReleasedUsernames, 1);
+    }
 
     @AfterEach
     void close() {
@@ -266,7 +271,7 @@ class UserSyncTopologyTest {
 
     @Test
     void shouldKeepADeletedUsersUsernameReservedWhenConfigured() {
-        try (TopologyFixture keeping = new TopologyFixture(true)) {
+        try (TopologyFixture keeping = fixture(true)) {
             String first = id();
             keeping.send(first, row(first).email("alice@example.com").userMeta("{}").appMeta(EMAIL_APP).create(nextLsn()));
             keeping.send(first, row(first).delete(nextLsn()));
