@@ -64,9 +64,10 @@ final class Svg {
         yAxis(svg, top, WIDTH, HEIGHT, "ms");
         double plotWidth = WIDTH - LEFT - RIGHT;
         double plotHeight = HEIGHT - TOP - BOTTOM;
-        String[] names = {"p0", "p90", "p99", "p99.9", "p99.99", "p99.999"};
-        for (int n = 0; n <= right && n < names.length; n++) {
-            double x = LEFT + plotWidth * n / right;
+        String[] names = {"p0", "p50", "p90", "p99", "p99.9", "p99.99", "p99.999"};
+        double[] nines = {0, Math.log10(2), 1, 2, 3, 4, 5};
+        for (int n = 0; n < names.length && nines[n] <= right; n++) {
+            double x = LEFT + plotWidth * nines[n] / right;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e5e7eb\"/>", x, TOP, x,
                     HEIGHT - BOTTOM));
             svg.append(text(x, HEIGHT - BOTTOM + 13, "middle", names[n], 10));
