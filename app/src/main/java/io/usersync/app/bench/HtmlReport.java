@@ -7,11 +7,11 @@ import java.util.Map;
 final class HtmlReport {
 
     private static final String STYLE = """
-            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:960px;color:#111827;line-height:1.4}
+            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1100px;color:#111827;line-height:1.4}
             h1{font-size:22px} h2{font-size:18px;margin-top:32px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
             h3{font-size:15px;margin:16px 0 4px}
             table{border-collapse:collapse;font-size:13px;margin:8px 0}
-            th,td{padding:3px 8px;border-bottom:1px solid #f3f4f6;text-align:right} th:first-child,td:first-child{text-align:left;white-space:nowrap}
+            th,td{padding:3px 8px;white-space:nowrap;border-bottom:1px solid #f3f4f6;text-align:right} th:first-child,td:first-child{text-align:left}
             th{background:#f9fafb}
             .charts{display:flex;flex-wrap:wrap;gap:8px} figure{margin:0} figcaption{font-size:12px;color:#4b5563}
             .note{font-size:13px;color:#4b5563} .bad{color:#b91c1c;font-weight:600}

@@ -24,12 +24,12 @@ final class SummaryTable {
                     number(phase.resources().heapPeakMb(), "%.0f"), number(phase.resources().rssPeakMb(), "%.0f"),
                     number(phase.kafka().producedBytesPerUser(), "%,.0f")));
         }
-        out.append(String.format("%nlatency in ms%n%-22s %-30s %9s %9s %9s %9s %9s%n", "phase", "stage", "count", "p50",
+        out.append(String.format("%nlatency in ms%n%-22s %-36s %9s %9s %9s %9s %9s%n", "phase", "stage", "count", "p50",
                 "p95", "p99", "max"));
         for (BenchReport.Phase phase : report.phases()) {
             for (Map.Entry<String, BenchReport.StageLatency> stage : phase.latency().entrySet()) {
                 Distribution d = stage.getValue().distribution();
-                out.append(String.format("%-22s %-30s %,9d %9s %9s %9s %9s%n", phase.name(), stage.getValue().label(),
+                out.append(String.format("%-22s %-36s %,9d %9s %9s %9s %9s%n", phase.name(), stage.getValue().label(),
                         d.count(), number(d.p50Ms(), "%.1f"), number(d.p95Ms(), "%.1f"), number(d.p99Ms(), "%.1f"),
                         number(d.maxMs(), "%.1f")));
             }

@@ -34,7 +34,7 @@ final class Svg {
         yAxis(svg, top, WIDTH, HEIGHT, "users");
         double plotWidth = WIDTH - LEFT - RIGHT;
         double slot = plotWidth / buckets.size();
-        int labelEvery = (int) Math.ceil(buckets.size() / 14.0);
+        int labelEvery = (int) Math.ceil(buckets.size() / 8.0);
         for (int i = 0; i < buckets.size(); i++) {
             Distribution.Bucket bucket = buckets.get(i);
             double h = (HEIGHT - TOP - BOTTOM) * bucket.count() / top;
@@ -43,7 +43,7 @@ final class Svg {
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %,d</title></rect>",
                     x + 1, HEIGHT - BOTTOM - h, Math.max(1, slot - 2), h, ACCENT, escape(bucketLabel(buckets, i)), bucket.count()));
             if (i % labelEvery == 0) {
-                String label = bucket.upToMs() == null ? ">" + format(largestBound()) : format(bucket.upToMs());
+                String label = bucket.upToMs() == null ? ">" + compact(largestBound()) : compact(bucket.upToMs());
                 svg.append(text(x + slot / 2, HEIGHT - BOTTOM + 13, "middle", label, 10));
             }
         }
@@ -176,6 +176,11 @@ final class Svg {
         double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
         double fraction = raw / magnitude;
         return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
+    }
+
+    /** Axis labels stay short: 20k rather than 20,000. */
+    static String compact(double value) {
+        return value >= 1000 ? format(value / 1000) + "k" : format(value);
     }
 
     static String format(double value) {
