@@ -30,10 +30,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures the pipeline running in this process: backfill, open-loop sign-ups at fixed rates, and",
-                "sign-ups that all share one username base. Prints a summary; writes report.json and report.html.",
-                "With no USERSYNC_DB_URL / KAFKA_BOOTSTRAP_SERVERS it starts fresh embedded servers in a temporary",
-                "directory. A given database must be dedicated and disposable: the bench inserts and deletes users."})
+        description = {"Measures the pipeline running in this process: backfill, open-loop sign-ups at fixed rates, and"
+                + " sign-ups that all share one username base. Prints a summary; writes report.json and report.html.",
+                "With no USERSYNC_DB_URL / KAFKA_BOOTSTRAP_SERVERS it starts fresh embedded servers in a temporary"
+                + " directory (--data-dir: there instead). A given database must be dedicated and disposable: the bench"
+                + " inserts and deletes users."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** The phases, in the order they run. */

@@ -439,7 +439,7 @@ final class BenchRun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws SQLException {
         sampler.close();
         if (probe != null) {
             probe.close();

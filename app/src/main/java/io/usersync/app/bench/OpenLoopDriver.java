@@ -2,6 +2,7 @@ package io.usersync.app.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +44,7 @@ public final class OpenLoopDriver {
         void insert(int index) throws Exception;
 
         @Override
-        default void close() throws Exception {
+        default void close() throws SQLException {
         }
     }
 
