@@ -7,7 +7,7 @@ import java.util.Map;
 final class HtmlReport {
 
     private static final String STYLE = """
-            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1100px;color:#111827;line-height:1.4}
+            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;padding:0 16px;max-width:1100px;color:#111827;line-height:1.4}
             h1{font-size:22px} h2{font-size:18px;margin-top:32px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
             h3{font-size:15px;margin:16px 0 4px}
             table{border-collapse:collapse;font-size:13px;margin:8px 0}
