@@ -1,5 +1,6 @@
 package io.usersync.app;
 
+import io.usersync.app.bench.BenchCommand;
 import io.usersync.app.config.ConfigException;
 import io.usersync.app.demo.DemoCommand;
 import io.usersync.capture.preflight.CaptureStartupException;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "usersync", mixinStandardHelpOptions = true, versionProvider = UsersyncCommand.Version.class,
         description = "Keeps public.users in step with auth.users through change data capture.",
         subcommands = {RunCommand.class, DemoCommand.class, MigrateCommand.class, ResyncCommand.class,
-                ReconcileCommand.class, DltCommand.class, AlertsCommand.class, CommandLine.HelpCommand.class})
+                ReconcileCommand.class, DltCommand.class, AlertsCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class UsersyncCommand implements Runnable {
 
     @CommandLine.Spec

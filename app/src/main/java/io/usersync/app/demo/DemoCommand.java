@@ -27,7 +27,7 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.config.Setting;
 import io.usersync.app.run.Application;
-import io.usersync.app.run.StageHealth;
+import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,8 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
                 Setting.HTTP_PORT.variable(), Integer.toString(httpPort)));
         try (Application application = Application.start(config);
                 Connection connection = connect(application.config())) {
-            awaitHealthy(application);
-            warmUp(connection);
+            WarmUp.awaitHealthy(application);
+            System.out.printf("Pipeline warmed up in %.1f s%n", WarmUp.sendOneUserThrough(connection).toMillis() / 1e3);
             System.out.printf("%nSigning up %,d users at %,d per second...%n", users, rate);
             SignUps signUps = new SignUps(42);
             List<UUID> ids = signUps.insert(connection, users, rate);
@@ -80,50 +80,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return synced ? 0 : 1;
         }
-    }
-
-    private static void awaitHealthy(Application application) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!application.pipeline().health().stream().allMatch(StageHealth::up) && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-    }
-
-    /**
-     * Sends one user through the whole pipeline and deletes it again, so that the measured sign-ups meet a
-     * pipeline that is running, not one still opening its stores and transactions.
-     */
-    private static void warmUp(Connection connection) throws SQLException, InterruptedException {
-        long started = System.nanoTime();
-        UUID id = UUID.randomUUID();
-        try (PreparedStatement insert = connection.prepareStatement("insert into auth.users (id, aud, role, email,"
-                + " raw_app_meta_data, raw_user_meta_data, created_at, updated_at)"
-                + " values (?, 'authenticated', 'authenticated', 'warm-up@usersync.invalid', '{}', '{}', now(), now())");
-                PreparedStatement delete = connection.prepareStatement("delete from auth.users where id = ?")) {
-            insert.setObject(1, id);
-            insert.executeUpdate();
-            awaitRow(connection, id, true);
-            delete.setObject(1, id);
-            delete.executeUpdate();
-            awaitRow(connection, id, false);
-        }
-        System.out.printf("Pipeline warmed up in %.1f s%n", (System.nanoTime() - started) / 1e9);
-    }
-
-    private static void awaitRow(Connection connection, UUID id, boolean present) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
-        try (PreparedStatement query = connection.prepareStatement("select 1 from public.users where id = ?")) {
-            query.setObject(1, id);
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = query.executeQuery()) {
-                    if (rs.next() == present) {
-                        return;
-                    }
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
-        throw new IllegalStateException("the pipeline did not sync the warm-up user within " + SYNC_TIMEOUT);
     }
 
     /** Renames every 10th user, hard-deletes every 20th and soft-deletes every 33rd; returns how many were renamed. */
