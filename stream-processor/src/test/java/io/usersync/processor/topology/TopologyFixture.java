@@ -39,7 +39,7 @@ final class TopologyFixture implements AutoCloseable {
 
     TopologyFixture(boolean keepReleasedUsernames) {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams-" + UUID.randomUUID()));
-        config = new ProcessorConfig(defaults.applicationId(), defaults.bootstrapServers(), defaults.cdcTopic(),
+        config = new ProcessorConfig(defaults.applicationId(), defaults.kafka(), defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
                 1, keepReleasedUsernames, defaults.stateDirectory(), defaults.commitInterval());
         Properties props = config.streamsProperties();
