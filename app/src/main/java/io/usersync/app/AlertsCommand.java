@@ -34,7 +34,7 @@ final class AlertsCommand implements Callable<Integer> {
         WebhookNotifier notifier = new WebhookNotifier(config.alertWebhookUrl().orElseThrow(() -> new ConfigException(List.of(
                 Setting.ALERT_WEBHOOK_URL.variable() + " is required for alerts: set it to a Slack-compatible webhook URL."))),
                 attempts, Duration.ofSeconds(1));
-        AlertsService service = new AlertsService(config.kafkaBootstrapServers().orElseThrow(), TopicNames.DEAD_LETTERS,
+        AlertsService service = new AlertsService(config.kafka(), TopicNames.DEAD_LETTERS,
                 config.alertWindow(), notifier);
         service.start();
         System.out.printf("Alerting on %s every %ds. Ctrl-C to stop.%n", TopicNames.DEAD_LETTERS, config.alertWindow().toSeconds());

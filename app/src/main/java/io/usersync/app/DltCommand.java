@@ -58,7 +58,7 @@ final class DltCommand implements Runnable {
         @Override
         public Integer call() {
             AppConfig config = CommandSupport.requireExternal(options.load());
-            List<DeadLetter> letters = new DeadLetterReader(config.kafkaBootstrapServers().orElseThrow(), TopicNames.DEAD_LETTERS)
+            List<DeadLetter> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
                     .readAll().stream().filter(filters.predicate()).toList();
             System.out.printf("%-10s %-9s %-16s %-22s %-38s %-34s %s%n", "id", "age", "stage", "reason", "user", "source",
                     "error");
@@ -99,9 +99,9 @@ final class DltCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             AppConfig config = CommandSupport.requireExternal(options.load());
-            List<DeadLetter> letters = new DeadLetterReader(config.kafkaBootstrapServers().orElseThrow(), TopicNames.DEAD_LETTERS)
+            List<DeadLetter> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
                     .readAll().stream().filter(filters.predicate()).toList();
-            Redrive.Result result = new Redrive(StageConfigs.database(config), config.kafkaBootstrapServers().orElseThrow())
+            Redrive.Result result = new Redrive(StageConfigs.database(config), config.kafka())
                     .redrive(letters);
             System.out.printf("redrive: %d re-published, %d skipped (redriven before)%n", result.redriven(), result.skipped());
             return 0;

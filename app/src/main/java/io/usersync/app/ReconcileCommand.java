@@ -40,7 +40,7 @@ final class ReconcileCommand implements Callable<Integer> {
         DriftReport report = new Reconciler(StageConfigs.database(config), graceDuration).run();
         System.out.print(report.format(maxIds));
         if (repair && report.total() > 0) {
-            new DriftRepair(StageConfigs.database(config), config.kafkaBootstrapServers().orElseThrow(), TopicNames.PROFILES)
+            new DriftRepair(StageConfigs.database(config), config.kafka(), TopicNames.PROFILES)
                     .repair(report);
             System.out.printf("repair: %d users resynced, %d rows removed through the pipeline%n",
                     report.missing().size() + report.drifted().size(), report.orphaned().size());

@@ -64,7 +64,7 @@ class AlertsIT {
         String bootstrap = application.config().kafkaBootstrapServers().orElseThrow();
         WebhookNotifier notifier = new WebhookNotifier(URI.create("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"),
                 3, Duration.ofMillis(100));
-        AlertsService first = new AlertsService(bootstrap, TopicNames.DEAD_LETTERS, WINDOW, notifier);
+        AlertsService first = new AlertsService(application.config().kafka(), TopicNames.DEAD_LETTERS, WINDOW, notifier);
         first.start();
 
         poison(bootstrap, 50);
@@ -73,7 +73,7 @@ class AlertsIT {
         first.close();
 
         poison(bootstrap, 20);
-        AlertsService second = new AlertsService(bootstrap, TopicNames.DEAD_LETTERS, WINDOW, notifier);
+        AlertsService second = new AlertsService(application.config().kafka(), TopicNames.DEAD_LETTERS, WINDOW, notifier);
         second.start();
         try {
             await().atMost(Duration.ofMinutes(1)).until(() -> alerted() == 70);

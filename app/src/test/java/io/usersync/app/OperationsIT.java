@@ -111,7 +111,7 @@ class OperationsIT {
             assertThat(registry.get("usersync.drift.users").gauge().value()).isEqualTo(3);
         }
 
-        new DriftRepair(StageConfigs.database(config()), config().kafkaBootstrapServers().orElseThrow(), TopicNames.PROFILES)
+        new DriftRepair(StageConfigs.database(config()), config().kafka(), TopicNames.PROFILES)
                 .repair(report);
 
         await().atMost(Duration.ofMinutes(1)).until(() -> reconciler.run().total() == 0);

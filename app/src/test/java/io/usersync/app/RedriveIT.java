@@ -64,12 +64,12 @@ class RedriveIT {
                 config.kafkaBootstrapServers().orElseThrow()), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(TopicNames.PROFILES, user, new ObjectMapper().writeValueAsString(profile))).get();
         }
-        DeadLetterReader reader = new DeadLetterReader(config.kafkaBootstrapServers().orElseThrow(), TopicNames.DEAD_LETTERS);
+        DeadLetterReader reader = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS);
         await().atMost(Duration.ofMinutes(1)).until(() -> rejected(reader.readAll(), user).size() == 1);
         assertThat(username(user)).isNull();
 
         execute("delete from public.users where id = '" + squatter + "'");
-        Redrive redrive = new Redrive(StageConfigs.database(config), config.kafkaBootstrapServers().orElseThrow());
+        Redrive redrive = new Redrive(StageConfigs.database(config), config.kafka());
         Redrive.Result first = redrive.redrive(rejected(reader.readAll(), user));
 
         assertThat(first.redriven()).isEqualTo(1);

@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.usersync.schemas.kafka.KafkaClientSettings;
+
 /**
  * Everything the capture stage needs, immutable and typed. The app loads it from the environment and
  * validates it as a whole; this record only refuses values no caller should ever pass.
  *
  * @param database        where {@code auth.users} lives
- * @param kafkaBootstrapServers the Kafka cluster to publish to
+ * @param kafka           the Kafka cluster to publish to, and how every client of capture connects
  * @param topic           the CDC topic ({@code usersync.auth.users.cdc} by default)
  * @param reservationsTopic where changes of {@code public.users(id, username)} go, so usernames set outside
  *                        the pipeline are never handed out again; null to not capture them
@@ -24,7 +26,7 @@ import java.util.Objects;
  */
 public record CaptureConfig(
         DatabaseConnection database,
-        String kafkaBootstrapServers,
+        KafkaClientSettings kafka,
         String topic,
         String reservationsTopic,
         int topicPartitions,
@@ -43,7 +45,7 @@ public record CaptureConfig(
 
     public CaptureConfig {
         Objects.requireNonNull(database, "database");
-        Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(slotName, "slotName");
         Objects.requireNonNull(publicationName, "publicationName");

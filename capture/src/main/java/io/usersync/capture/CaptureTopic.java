@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -25,7 +24,7 @@ final class CaptureTopic {
         if (config.reservationsTopic() != null) {
             names.add(config.reservationsTopic());
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafka().clientProperties(Map.of()))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = names.stream()
                     .filter(name -> !existing.contains(name))

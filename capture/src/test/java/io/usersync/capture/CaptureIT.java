@@ -31,6 +31,7 @@ import io.usersync.capture.preflight.CaptureStartupException;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
 
@@ -259,7 +260,8 @@ class CaptureIT {
         CaptureConfig base = config(database);
         CaptureConfig config = new CaptureConfig(
                 new CaptureConfig.DatabaseConnection(database.jdbcUrl(), "capture_no_replication", "x"),
-                "127.0.0.1:1", base.topic(), base.reservationsTopic(), 1, base.slotName(), base.publicationName(), base.offsets(),
+                KafkaClientSettings.bootstrapServers("127.0.0.1:1"), base.topic(), base.reservationsTopic(), 1, base.slotName(),
+                base.publicationName(), base.offsets(),
                 base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval());
         CaptureStage stage = new CaptureStage(config);
         stages.add(stage);
@@ -299,7 +301,8 @@ class CaptureIT {
     private static CaptureConfig config(TestDatabase database) {
         return new CaptureConfig(
                 new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
-                kafka.bootstrapServers(), "cdc." + database.name(), "reservations." + database.name(), 3,
+                KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()), "cdc." + database.name(),
+                "reservations." + database.name(), 3,
                 database.name(), "usersync",
                 new CaptureConfig.OffsetStore.KafkaTopic("offsets." + database.name()),
                 CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,

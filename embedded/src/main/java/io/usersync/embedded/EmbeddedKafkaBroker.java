@@ -29,6 +29,8 @@ import kafka.tools.StorageTool;
 /**
  * A real Kafka broker running inside this JVM: one combined broker and controller node in KRaft mode,
  * listening on loopback. Other processes reach it at {@link #bootstrapServers()} like any broker.
+ * {@link #startTemporaryWithSaslPlain} gives one whose client listener takes only SASL/PLAIN-authenticated
+ * clients, for tests of client security settings.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -53,6 +55,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Starts a temporary broker whose client listener ({@link #bootstrapServers()}) is SASL_PLAINTEXT with the
+     * PLAIN mechanism and knows one user. Inter-broker and controller traffic stay PLAINTEXT on listeners of
+     * their own, which clients are never told about.
+     */
+    public static EmbeddedKafkaBroker startTemporaryWithSaslPlain(String user, String password) {
+        Path logDirectory = Directories.createTemporary("usersync-kafka-sasl-");
+        int clientPort = FreePorts.next();
+        int internalPort = FreePorts.next();
+        int controllerPort = FreePorts.next();
+        Properties props = brokerProperties(logDirectory, internalPort, controllerPort);
+        props.putAll(Map.of(
+                "listeners", "CLIENT://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + internalPort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners", "CLIENT://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + internalPort,
+                "listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.name.client.sasl.enabled.mechanisms", "PLAIN",
+                "listener.name.client.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + user + "=\"" + password + "\";"));
+        return start(logDirectory, props, "127.0.0.1:" + clientPort, "127.0.0.1:" + internalPort, true);
+    }
+
+    /**
      * Starts a broker whose data survive restarts in {@code logDirectory}.
      *
      * @param port the client port, or 0 for any free port
@@ -64,13 +88,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static EmbeddedKafkaBroker start(Path logDirectory, int port, boolean temporary) {
         int clientPort = port == 0 ? FreePorts.next() : port;
         int controllerPort = FreePorts.next();
-        Properties props = brokerProperties(logDirectory, clientPort, controllerPort);
+        String bootstrap = "127.0.0.1:" + clientPort;
+        return start(logDirectory, brokerProperties(logDirectory, clientPort, controllerPort), bootstrap, bootstrap, temporary);
+    }
+
+    /** @param readinessAddress a PLAINTEXT listener to wait on until the broker serves requests */
+    private static EmbeddedKafkaBroker start(Path logDirectory, Properties props, String bootstrap, String readinessAddress,
+            boolean temporary) {
         format(logDirectory, props);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        String bootstrap = "127.0.0.1:" + clientPort;
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDirectory, temporary, bootstrap);
-        broker.awaitReady();
+        broker.awaitReady(readinessAddress);
         log.info("Embedded Kafka broker listening on {} (data in {})", bootstrap, logDirectory);
         return broker;
     }
@@ -137,8 +166,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private void awaitReady(String readinessAddress) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, readinessAddress))) {
             admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,11 +3,13 @@ package io.usersync.sink;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.usersync.schemas.kafka.KafkaClientSettings;
+
 /**
  * The sink's configuration, immutable and typed.
  *
  * @param jdbcUrl        database holding {@code public.users} and {@code usersync.sink_offsets}
- * @param bootstrapServers the Kafka cluster
+ * @param kafka          the Kafka cluster and how the sink's clients connect to it
  * @param profilesTopic  compacted profiles to apply
  * @param deadLetterTopic where profiles that can never be written go
  * @param groupId        consumer group; also the key of the stored offsets
@@ -21,7 +23,7 @@ public record SinkConfig(
         String jdbcUrl,
         String user,
         String password,
-        String bootstrapServers,
+        KafkaClientSettings kafka,
         String profilesTopic,
         String deadLetterTopic,
         String groupId,
@@ -43,7 +45,7 @@ public record SinkConfig(
 
     public SinkConfig {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(profilesTopic, "profilesTopic");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(groupId, "groupId");
@@ -55,13 +57,13 @@ public record SinkConfig(
     }
 
     public SinkConfig withBatchSize(int size) {
-        return new SinkConfig(jdbcUrl, user, password, bootstrapServers, profilesTopic, deadLetterTopic, groupId, size,
+        return new SinkConfig(jdbcUrl, user, password, kafka, profilesTopic, deadLetterTopic, groupId, size,
                 batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff);
     }
 
     @Override
     public String toString() {
-        return "SinkConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=****, bootstrapServers=" + bootstrapServers
+        return "SinkConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=****, kafka=" + kafka
                 + ", profilesTopic=" + profilesTopic + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId
                 + ", batchSize=" + batchSize + ", batchAge=" + batchAge + ", deleteMode=" + deleteMode
                 + ", poolSize=" + poolSize + ", retryBackoff=" + retryBackoff + ", maxRetryBackoff=" + maxRetryBackoff + "]";

@@ -74,18 +74,17 @@ public final class SinkStage implements AutoCloseable {
 
     public synchronized void start() {
         dataSource = dataSource(config);
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.CLIENT_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
-        deadLetters = KafkaDeadLetterReporter.create(config.bootstrapServers(), config.deadLetterTopic());
+        deadLetters = KafkaDeadLetterReporter.create(config.kafka(), config.deadLetterTopic());
         Loop loop = new Loop(new ProfileWriter(dataSource, config.groupId(), config.deleteMode()), deadLetters);
         running = true;
         thread = new Thread(loop::run, "usersync-sink");

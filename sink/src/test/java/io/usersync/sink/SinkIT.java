@@ -42,6 +42,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.schemas.testing.TestDatabase;
@@ -261,7 +262,8 @@ class SinkIT {
             admin.createTopics(List.of(new NewTopic(profiles, 3, (short) 1), new NewTopic(deadLetters, 1, (short) 1)))
                     .all().get();
         }
-        return new SinkConfig(database.jdbcUrl(), database.user(), database.password(), kafka.bootstrapServers(),
+        return new SinkConfig(database.jdbcUrl(), database.user(), database.password(),
+                KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()),
                 profiles, deadLetters, "sink-" + database.name(), SinkConfig.DEFAULT_BATCH_SIZE,
                 SinkConfig.DEFAULT_BATCH_AGE, SinkConfig.DeleteMode.HARD, 2, SinkConfig.DEFAULT_RETRY_BACKOFF,
                 Duration.ofSeconds(1));

@@ -2,6 +2,8 @@ package io.usersync.processor;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -12,12 +14,13 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
  * The stream processor's configuration, immutable and typed.
  *
  * @param applicationId        Kafka Streams application id: consumer group, state and internal topics
- * @param bootstrapServers     the Kafka cluster
+ * @param kafka                the Kafka cluster and how Streams' clients connect to it
  * @param cdcTopic             Debezium change events of {@code auth.users}
  * @param reservationsTopic    Debezium change events of {@code public.users(id, username)}: usernames set
  *                             outside the pipeline, never handed out again; null when not captured
@@ -31,7 +34,7 @@ import io.usersync.schemas.TopicNames;
  */
 public record ProcessorConfig(
         String applicationId,
-        String bootstrapServers,
+        KafkaClientSettings kafka,
         String cdcTopic,
         String reservationsTopic,
         String profilesTopic,
@@ -47,6 +50,7 @@ public record ProcessorConfig(
 
     public ProcessorConfig {
         Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(cdcTopic, "cdcTopic");
         Objects.requireNonNull(profilesTopic, "profilesTopic");
         Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -59,18 +63,18 @@ public record ProcessorConfig(
 
     /** Defaults for every topic name, for the given cluster and state directory. */
     public static ProcessorConfig defaults(String bootstrapServers, int partitions, Path stateDirectory) {
-        return new ProcessorConfig(DEFAULT_APPLICATION_ID, bootstrapServers, TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS,
-                TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS, partitions, false, stateDirectory,
-                DEFAULT_COMMIT_INTERVAL);
+        return new ProcessorConfig(DEFAULT_APPLICATION_ID, KafkaClientSettings.bootstrapServers(bootstrapServers),
+                TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS,
+                TopicNames.DEAD_LETTERS, partitions, false, stateDirectory, DEFAULT_COMMIT_INTERVAL);
     }
 
     public ProcessorConfig withApplicationId(String id) {
-        return new ProcessorConfig(id, bootstrapServers, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
+        return new ProcessorConfig(id, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
                 deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval);
     }
 
     public ProcessorConfig withStateDirectory(Path directory) {
-        return new ProcessorConfig(applicationId, bootstrapServers, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
+        return new ProcessorConfig(applicationId, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
                 deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval);
     }
 
@@ -84,11 +88,13 @@ public record ProcessorConfig(
         return applicationId + "-username-assignments";
     }
 
-    /** Kafka Streams properties tuned for exactly-once with low latency. */
+    /**
+     * Kafka Streams properties tuned for exactly-once with low latency. The client settings apply unprefixed
+     * to every client Streams makes; a setting prefixed here for one kind of client still wins for it.
+     */
     public Properties streamsProperties() {
-        Properties props = new Properties();
+        Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         // Record caches delay every downstream write until a commit or eviction: off, for latency.
@@ -109,6 +115,8 @@ public record ProcessorConfig(
         if (stateDirectory != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
         }
-        return props;
+        Properties properties = new Properties();
+        properties.putAll(kafka.clientProperties(props));
+        return properties;
     }
 }

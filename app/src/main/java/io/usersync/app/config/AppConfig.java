@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 /**
@@ -18,7 +19,7 @@ public record AppConfig(
         Optional<String> dbUrl,
         String dbUser,
         String dbPassword,
-        Optional<String> kafkaBootstrapServers,
+        KafkaClientSettings kafka,
         int httpPort,
         Optional<String> jwtSecret,
         Optional<URI> jwksUrl,
@@ -56,18 +57,28 @@ public record AppConfig(
                     : setting == Setting.DB_URL ? CaptureConfig.DatabaseConnection.masked(value) : value;
             out.append("  ").append(setting.variable()).append('=').append(shown).append('\n');
         }
+        kafka.masked().forEach((property, value) -> {
+            if (!property.equals(KafkaClientSettings.BOOTSTRAP_SERVERS)) {
+                out.append("  ").append(KafkaClientSettings.variable(property)).append('=').append(value).append('\n');
+            }
+        });
         return out.toString();
     }
 
+    /** {@code KAFKA_BOOTSTRAP_SERVERS}; empty for the in-process broker until it is started. */
+    public Optional<String> kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     public AppConfig withDatabase(String url, String user, String password) {
-        return new AppConfig(Optional.of(url), user, password, kafkaBootstrapServers, httpPort, jwtSecret, jwksUrl,
+        return new AppConfig(Optional.of(url), user, password, kafka, httpPort, jwtSecret, jwksUrl,
                 jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
                 processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
                 alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
     }
 
     public AppConfig withKafka(String bootstrapServers) {
-        return new AppConfig(dbUrl, dbUser, dbPassword, Optional.of(bootstrapServers), httpPort, jwtSecret, jwksUrl,
+        return new AppConfig(dbUrl, dbUser, dbPassword, kafka.withBootstrapServers(bootstrapServers), httpPort, jwtSecret, jwksUrl,
                 jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
                 processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
                 alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);

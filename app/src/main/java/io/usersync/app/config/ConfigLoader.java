@@ -17,11 +17,13 @@ import java.util.Set;
 
 import io.usersync.app.config.AppConfig.Stage;
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 /**
  * Reads {@link Setting}s from the environment, with command-line values taking precedence, checks them
- * all and reports every problem at once, each naming its variable and what would be right.
+ * all and reports every problem at once, each naming its variable and what would be right. Every other
+ * {@code KAFKA_*} variable is a Kafka client property ({@link KafkaClientVariables}).
  */
 public final class ConfigLoader {
 
@@ -46,12 +48,14 @@ public final class ConfigLoader {
     private AppConfig load() {
         overrides.keySet().stream()
                 .filter(name -> Arrays.stream(Setting.values()).noneMatch(s -> s.variable().equals(name)))
+                .filter(name -> !KafkaClientSettings.isClientVariable(name))
                 .forEach(name -> problems.add(name + " is not a usersync setting. Fix: see the configuration table in README.md."));
         Optional<String> dbUrl = optional(Setting.DB_URL);
         dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
                 + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '"
                 + CaptureConfig.DatabaseConnection.masked(url) + "'."));
-        Optional<String> kafka = optional(Setting.KAFKA_BOOTSTRAP_SERVERS);
+        Optional<String> bootstrapServers = optional(Setting.KAFKA_BOOTSTRAP_SERVERS);
+        KafkaClientSettings kafka = KafkaClientVariables.read(environment, overrides, bootstrapServers, problems);
         Optional<String> jwtSecret = optional(Setting.JWT_SECRET);
         jwtSecret.filter(secret -> secret.length() < 32).ifPresent(secret -> problems.add(Setting.JWT_SECRET.variable()
                 + " must be at least 32 characters (HS256 needs a 256-bit key); use the project's JWT secret."));
@@ -66,7 +70,7 @@ public final class ConfigLoader {
                 text(Setting.JWT_ROLE),
                 path(Setting.DATA_DIR),
                 stages(),
-                partitions(kafka.isEmpty()),
+                partitions(bootstrapServers.isEmpty()),
                 identifier(Setting.SLOT_NAME),
                 identifier(Setting.PUBLICATION),
                 millis(Setting.CAPTURE_POLL_INTERVAL_MS),

@@ -18,6 +18,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.usersync.schemas.kafka.KafkaClientSettings;
+
 /**
  * Turns the dead-letter topic into alerts: one structured log line per dead letter, and per window one
  * webhook message per stage and reason. Its offsets are committed only after the window's alerts were
@@ -38,12 +40,11 @@ public final class AlertsService implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public AlertsService(String bootstrapServers, String topic, Duration window, WebhookNotifier notifier) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public AlertsService(KafkaClientSettings kafka, String topic, Duration window, WebhookNotifier notifier) {
+        this.consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.aggregator = new AlertAggregator(window);

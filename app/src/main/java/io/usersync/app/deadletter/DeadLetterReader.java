@@ -12,22 +12,23 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import io.usersync.schemas.kafka.KafkaClientSettings;
+
 /** Reads the whole dead-letter topic as it is now, without a consumer group. */
 public final class DeadLetterReader {
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final String topic;
 
-    public DeadLetterReader(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    public DeadLetterReader(KafkaClientSettings kafka, String topic) {
+        this.kafka = kafka;
         this.topic = topic;
     }
 
     public List<DeadLetter> readAll() {
         List<DeadLetter> letters = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();

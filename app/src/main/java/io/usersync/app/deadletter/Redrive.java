@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
  * Re-publishes dead letters, key and original bytes, to the topic of the stage that failed (their
@@ -33,11 +34,11 @@ public final class Redrive {
             """;
 
     private final CaptureConfig.DatabaseConnection database;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
 
-    public Redrive(CaptureConfig.DatabaseConnection database, String bootstrapServers) {
+    public Redrive(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka) {
         this.database = database;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     public Result redrive(List<DeadLetter> letters) throws SQLException, InterruptedException {
@@ -45,10 +46,9 @@ public final class Redrive {
         int skipped = 0;
         try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
                 PreparedStatement claim = connection.prepareStatement(CLAIM);
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
                         ProducerConfig.CLIENT_ID_CONFIG, "usersync-redrive",
-                        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+                        ProducerConfig.ACKS_CONFIG, "all")), new StringSerializer(), new ByteArraySerializer())) {
             connection.setAutoCommit(false);
             for (DeadLetter letter : letters) {
                 if (letter.sourceTopic() == null) {

@@ -29,6 +29,7 @@ import io.usersync.app.config.Setting;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +60,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.remove(Setting.DB_URL.variable());
-        environment.remove(Setting.KAFKA_BOOTSTRAP_SERVERS.variable());
+        // The demo always runs on its in-process broker, which speaks PLAINTEXT: no client settings of a cluster.
+        environment.keySet().removeIf(KafkaClientSettings::isClientVariable);
         Path directory = dataDir != null ? dataDir : Files.createTempDirectory("usersync-demo-");
         AppConfig config = ConfigLoader.load(environment, Map.of(
                 Setting.DATA_DIR.variable(), directory.toString(),
@@ -186,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static long deadLetters(AppConfig config) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.kafkaBootstrapServers().orElseThrow()))) {
+        try (Admin admin = Admin.create(config.kafka().clientProperties(Map.of()))) {
             int partitions = admin.describeTopics(List.of(TopicNames.DEAD_LETTERS)).allTopicNames().get()
                     .get(TopicNames.DEAD_LETTERS).partitions().size();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
  * Repairs what reconcile found, through the pipeline: missing and drifted users are re-read from
@@ -25,12 +26,12 @@ public final class DriftRepair {
     private static final int SIGNAL_CHUNK = 500;
 
     private final CaptureConfig.DatabaseConnection database;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final String profilesTopic;
 
-    public DriftRepair(CaptureConfig.DatabaseConnection database, String bootstrapServers, String profilesTopic) {
+    public DriftRepair(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka, String profilesTopic) {
         this.database = database;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.profilesTopic = profilesTopic;
     }
 
@@ -45,9 +46,8 @@ public final class DriftRepair {
         if (report.orphaned().isEmpty()) {
             return;
         }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "usersync-reconcile"), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "usersync-reconcile")), new StringSerializer(), new StringSerializer())) {
             for (String id : report.orphaned()) {
                 producer.send(new ProducerRecord<>(profilesTopic, id, null)).get();
             }

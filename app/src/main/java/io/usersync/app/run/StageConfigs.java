@@ -19,14 +19,14 @@ public final class StageConfigs {
     }
 
     public static CaptureConfig capture(AppConfig config) {
-        return new CaptureConfig(database(config), config.kafkaBootstrapServers().orElseThrow(), TopicNames.CDC,
+        return new CaptureConfig(database(config), config.kafka(), TopicNames.CDC,
                 TopicNames.USERNAME_RESERVATIONS, config.partitions(), config.slotName(), config.publication(),
                 new CaptureConfig.OffsetStore.KafkaTopic(CAPTURE_OFFSETS_TOPIC), config.capturePollInterval(),
                 CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
     }
 
     public static ProcessorConfig processor(AppConfig config) {
-        return new ProcessorConfig(config.processorApplicationId(), config.kafkaBootstrapServers().orElseThrow(),
+        return new ProcessorConfig(config.processorApplicationId(), config.kafka(),
                 TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS,
                 TopicNames.DEAD_LETTERS, config.partitions(), config.keepReleasedUsernames(),
                 config.dataDir().resolve("streams"), config.processorCommitInterval());
@@ -34,7 +34,7 @@ public final class StageConfigs {
 
     public static SinkConfig sink(AppConfig config) {
         return new SinkConfig(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword(),
-                config.kafkaBootstrapServers().orElseThrow(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
+                config.kafka(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
                 config.sinkGroupId(), config.sinkBatchSize(), config.sinkBatchAge(), config.sinkDeleteMode(), 4,
                 SinkConfig.DEFAULT_RETRY_BACKOFF, SinkConfig.DEFAULT_MAX_RETRY_BACKOFF);
     }

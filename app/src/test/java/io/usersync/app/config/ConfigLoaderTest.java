@@ -95,4 +95,113 @@ class ConfigLoaderTest {
                 .doesNotContain("super-secret-jwt-token")
                 .contains("USERSYNC_HTTP_PORT=8080");
     }
+
+    private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"usersync\" password=\"jaas-password-42\";";
+
+    @Test
+    void shouldPassEveryKafkaVariableThroughAsAClientProperty() {
+        AppConfig config = ConfigLoader.load(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", JAAS,
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/usersync/truststore.jks",
+                "KAFKA_COMPRESSION_TYPE", "lz4",
+                "PATH", "/usr/bin"), Map.of());
+
+        assertThat(config.kafka().properties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "bootstrap.servers", "broker:9093",
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", JAAS,
+                "ssl.truststore.location", "/etc/usersync/truststore.jks",
+                "compression.type", "lz4"));
+        assertThat(config.kafkaBootstrapServers()).contains("broker:9093");
+    }
+
+    @Test
+    void shouldAcceptAKafkaVariableGivenAsAFlagOverTheEnvironment() {
+        AppConfig config = ConfigLoader.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9093", "KAFKA_CLIENT_RACK", "a"),
+                Map.of("KAFKA_CLIENT_RACK", "b"));
+
+        assertThat(config.kafka().properties()).containsEntry("client.rack", "b");
+    }
+
+    @Test
+    void shouldNotMistakeAKafkaVariableForAUsersyncSetting() {
+        AppConfig config = ConfigLoader.load(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "KAFKA_SINK_GROUP_ID", "not-the-sink-group",
+                "KAFKA_HTTP_PORT", "9999"), Map.of());
+
+        assertThat(config.sinkGroupId()).isEqualTo("usersync-sink");
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.kafka().properties()).containsEntry("sink.group.id", "not-the-sink-group")
+                .containsEntry("http.port", "9999");
+    }
+
+    @Test
+    void shouldRefuseKafkaVariablesThatWouldOverrideTheDeliveryGuarantees() {
+        Map<String, String> environment = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "KAFKA_ENABLE_IDEMPOTENCE", "false",
+                "KAFKA_ACKS", "1",
+                "KAFKA_ISOLATION_LEVEL", "read_uncommitted",
+                "KAFKA_ENABLE_AUTO_COMMIT", "true",
+                "KAFKA_PROCESSING_GUARANTEE", "at_least_once",
+                "KAFKA_GROUP_ID", "other");
+
+        assertThatThrownBy(() -> ConfigLoader.load(environment, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(6))
+                .hasMessageContaining("KAFKA_ENABLE_IDEMPOTENCE cannot be set")
+                .hasMessageContaining("KAFKA_ACKS cannot be set")
+                .hasMessageContaining("KAFKA_ISOLATION_LEVEL cannot be set")
+                .hasMessageContaining("KAFKA_ENABLE_AUTO_COMMIT cannot be set")
+                .hasMessageContaining("KAFKA_PROCESSING_GUARANTEE cannot be set")
+                .hasMessageContaining("KAFKA_GROUP_ID cannot be set");
+    }
+
+    @Test
+    void shouldStopOnAMisspelledSecurityProtocolNamingTheVariable() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SLL", "KAFKA_LINGER_MS", "soon"), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2))
+                .hasMessageContaining("KAFKA_SECURITY_PROTOCOL is not a valid security.protocol")
+                .hasMessageContaining("SASL_SSL")
+                .hasMessageContaining("KAFKA_LINGER_MS is not a valid linger.ms");
+    }
+
+    @Test
+    void shouldStopOnAMalformedJaasConfigWithoutRepeatingIt() {
+        String malformed = "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"jaas-password-42\"";
+
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "KAFKA_SASL_JAAS_CONFIG", malformed), Map.of()))
+                .hasMessageContaining("KAFKA_SASL_JAAS_CONFIG is not a valid sasl.jaas.config")
+                .hasMessageNotContaining("jaas-password-42");
+    }
+
+    @Test
+    void shouldRefuseASecurityProtocolForTheInProcessBroker() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"), Map.of()))
+                .hasMessageContaining("KAFKA_SECURITY_PROTOCOL=SASL_SSL needs KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void shouldMaskTheJaasPasswordInTheEffectiveConfiguration() {
+        AppConfig config = ConfigLoader.load(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_SASL_JAAS_CONFIG", JAAS,
+                "KAFKA_SSL_KEYSTORE_PASSWORD", "keystore-password-9"), Map.of());
+
+        assertThat(config.describe())
+                .contains("KAFKA_BOOTSTRAP_SERVERS=broker:9093")
+                .contains("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT")
+                .contains("KAFKA_SASL_JAAS_CONFIG=****")
+                .contains("KAFKA_SSL_KEYSTORE_PASSWORD=****")
+                .doesNotContain("jaas-password-42")
+                .doesNotContain("keystore-password-9");
+    }
 }

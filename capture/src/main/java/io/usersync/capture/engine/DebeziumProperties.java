@@ -113,7 +113,10 @@ public final class DebeziumProperties {
             props.setProperty("offset.storage.topic", kafka.topic());
             props.setProperty("offset.storage.partitions", "1");
             props.setProperty("offset.storage.replication.factor", "-1");
-            props.setProperty("bootstrap.servers", config.kafkaBootstrapServers());
+            // Kafka Connect's offset store gives its producer, consumer and admin all of the engine's
+            // properties: the client settings go in unprefixed. The connector's own keys win where the names
+            // meet (heartbeat.interval.ms).
+            config.kafka().properties().forEach(props::putIfAbsent);
         } else if (config.offsets() instanceof OffsetStore.File file) {
             props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
             props.setProperty("offset.storage.file.filename", file.path().toAbsolutePath().toString());

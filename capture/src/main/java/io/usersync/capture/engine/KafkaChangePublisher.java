@@ -53,14 +53,13 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
      * compression by default: on a loopback or LAN broker it costs more CPU than it saves.
      */
     public static KafkaChangePublisher create(CaptureConfig config) {
-        Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+        Map<String, Object> producerConfig = config.kafka().clientProperties(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "usersync-capture",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         Map<String, String> topics = new HashMap<>();
         topics.put(DebeziumProperties.capturedDestination(config), config.topic());
         if (config.reservationsTopic() != null) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.engine.DebeziumProperties;
@@ -126,19 +127,41 @@ public final class Preflight {
     }
 
     private void checkKafka(List<String> problems) {
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+        Map<String, Object> adminConfig = config.kafka().clientProperties(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis()));
         try (Admin admin = Admin.create(adminConfig)) {
             admin.describeCluster().nodes().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problems.add("interrupted while reaching Kafka");
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            problems.add("Kafka is unreachable at " + config.kafkaBootstrapServers() + " (" + e.getClass().getSimpleName()
-                    + "). Fix: check KAFKA_BOOTSTRAP_SERVERS and that the brokers are up.");
+            String servers = config.kafka().bootstrapServers().orElseThrow();
+            if (authentication(e)) {
+                problems.add("Kafka at " + servers + " refused the credentials: " + config.kafka().mask(rootMessage(e))
+                        + ". Fix: check KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM and KAFKA_SASL_JAAS_CONFIG.");
+            } else {
+                problems.add("Kafka is unreachable at " + servers + " (" + e.getClass().getSimpleName()
+                        + "). Fix: check KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL and that the brokers are up.");
+            }
         }
+    }
+
+    private static boolean authentication(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private static String queryString(Connection connection, String sql) throws SQLException {

@@ -22,6 +22,7 @@ import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.CaptureStage;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.TestDatabase;
 
 /**
@@ -43,7 +44,7 @@ public final class CaptureLatencyBenchmark {
             TestDatabase database = TestDatabase.migrated(postgres);
             CaptureConfig config = new CaptureConfig(
                     new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
-                    kafka.bootstrapServers(), "cdc", null, 6, "bench", "usersync",
+                    KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()), "cdc", null, 6, "bench", "usersync",
                     new CaptureConfig.OffsetStore.KafkaTopic("bench-offsets"), CaptureConfig.DEFAULT_POLL_INTERVAL,
                     CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
             try (CaptureStage capture = new CaptureStage(config);

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.batch.ProfileWrite;
 
 /**
@@ -37,12 +38,11 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
         this.clock = clock;
     }
 
-    public static KafkaDeadLetterReporter create(String bootstrapServers, String topic) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public static KafkaDeadLetterReporter create(KafkaClientSettings kafka, String topic) {
+        Map<String, Object> config = kafka.clientProperties(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "usersync-sink-dlt",
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
         return new KafkaDeadLetterReporter(new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()),
                 topic, Clock.systemUTC());
     }

@@ -46,13 +46,12 @@ public final class ProfilesReplay {
     /** @param progress told the number of records read so far, after every batch */
     public Result run(LongConsumer progress) throws SQLException {
         try (HikariDataSource dataSource = SinkStage.dataSource(config);
-                KafkaDeadLetterReporter deadLetters = KafkaDeadLetterReporter.create(config.bootstrapServers(),
+                KafkaDeadLetterReporter deadLetters = KafkaDeadLetterReporter.create(config.kafka(),
                         config.deadLetterTopic());
-                KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)),
                         new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(config.profilesTopic()).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();

@@ -49,7 +49,7 @@ final class TopologyFixture implements AutoCloseable {
      */
     TopologyFixture(boolean keepReleasedUsernames, int partitions) {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", partitions, Path.of("target", "streams-" + UUID.randomUUID()));
-        config = new ProcessorConfig(defaults.applicationId(), defaults.bootstrapServers(), defaults.cdcTopic(),
+        config = new ProcessorConfig(defaults.applicationId(), defaults.kafka(), defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
                 partitions, keepReleasedUsernames, defaults.stateDirectory(), defaults.commitInterval());
         Properties props = config.streamsProperties();
