@@ -1,6 +1,10 @@
 package io.usersync.processor.normalize;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -35,6 +39,41 @@ public final class Metadata {
         } catch (JsonProcessingException e) {
             throw new UnreadableMetadataException(column + " is not valid JSON");
         }
+    }
+
+    /**
+     * Checks that a metadata column would parse, without building it: the parser's edge rejects unreadable
+     * metadata before anything is stored, and the profile is made from it later, once.
+     *
+     * @throws UnreadableMetadataException when the text is not a JSON object
+     */
+    public static void check(String column, String text) {
+        if (text == null) {
+            return;
+        }
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.VALUE_NULL) {
+                return;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new UnreadableMetadataException(column + " is " + (first == null ? "empty" : "a JSON " + describe(first))
+                        + ", not an object");
+            }
+            parser.skipChildren();
+        } catch (IOException e) {
+            throw new UnreadableMetadataException(column + " is not valid JSON");
+        }
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            default -> token.name().toLowerCase();
+        };
     }
 
     /** The field's value when it is a non-blank string; numbers, arrays and objects where a string belongs do not count. */

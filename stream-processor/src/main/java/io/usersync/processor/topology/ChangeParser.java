@@ -88,7 +88,7 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
             return;
         }
         try {
-            Metadata.parse(column, text);
+            Metadata.check(column, text);
         } catch (Metadata.UnreadableMetadataException e) {
             throw new DeadLetterException(DeadLetter.of(DeadLetter.UNREADABLE_METADATA, e));
         }
