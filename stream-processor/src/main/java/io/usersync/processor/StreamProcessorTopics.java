@@ -34,7 +34,7 @@ final class StreamProcessorTopics {
                 }
             }
             admin.createTopics(missing).all().get();
-            checkCoPartitioned(admin, config);
+            checkCoPartitioned(admin, config, existing);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the stream processor's topics: " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
@@ -67,12 +67,19 @@ final class StreamProcessorTopics {
 
     /**
      * Every input of the user-state and username-claims tasks: task p reads partition p of each, so a claim
-     * for a root the task owns is decided there. Their partition counts must be the same.
+     * for a root the task owns is decided there. Their partition counts must be the same. Topics created just
+     * now have the configured count; only those that existed before are described (a topic just created may
+     * not be known yet to the broker that answers).
      */
-    private static void checkCoPartitioned(Admin admin, ProcessorConfig config) throws ExecutionException, InterruptedException {
+    private static void checkCoPartitioned(Admin admin, ProcessorConfig config, Set<String> existing)
+            throws ExecutionException, InterruptedException {
         List<String> inputs = new ArrayList<>(List.of(config.cdcTopic(), config.assignmentsTopic(), config.claimsTopic()));
         if (config.reservationsTopic() != null) {
             inputs.add(config.reservationsTopic());
+        }
+        inputs.retainAll(existing);
+        if (inputs.isEmpty()) {
+            return;
         }
         Map<String, TopicDescription> descriptions = admin.describeTopics(inputs).allTopicNames().get();
         List<String> mismatched = inputs.stream()
@@ -80,9 +87,9 @@ final class StreamProcessorTopics {
                 .map(topic -> topic + " has " + descriptions.get(topic).partitions().size())
                 .toList();
         if (!mismatched.isEmpty()) {
-            int cdc = descriptions.get(config.cdcTopic()).partitions().size();
+            int found = descriptions.get(inputs.get(0)).partitions().size();
             throw new IllegalStateException("the processor is configured for " + config.partitions() + " partitions, but "
-                    + String.join(", ", mismatched) + ". Fix: set USERSYNC_PARTITIONS to " + cdc
+                    + String.join(", ", mismatched) + ". Fix: set USERSYNC_PARTITIONS to " + found
                     + " (and recreate " + config.assignmentsTopic() + " and " + config.claimsTopic() + " if they differ).");
         }
     }
