@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
+import io.usersync.capture.preflight.CaptureStartupException;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.schemas.TopicNames;
 import picocli.CommandLine;
@@ -72,7 +73,12 @@ class KafkaSecurityIT {
     }
 
     private AppConfig config(String password) throws Exception {
+        return config(password, "capture,process,sink");
+    }
+
+    private AppConfig config(String password, String stages) throws Exception {
         Map<String, String> environment = new HashMap<>(kafkaVariables(password));
+        environment.put("USERSYNC_STAGES", stages);
         environment.put("USERSYNC_DATA_DIR", Files.createTempDirectory("usersync-sasl-it").toString());
         environment.put("USERSYNC_HTTP_PORT", "0");
         environment.put("USERSYNC_RECONCILE_INTERVAL_S", "0");
@@ -104,6 +110,15 @@ class KafkaSecurityIT {
             assertThat(client.listTopics().names().get()).doesNotContain(TopicNames.CDC, TopicNames.PROFILES,
                     TopicNames.DEAD_LETTERS);
         }
+    }
+
+    @Test
+    void shouldTellWhichVariablesToCheckWhenCaptureIsRefused() throws Exception {
+        assertThatThrownBy(() -> application = Application.start(config("wrong-password", "capture")))
+                .isInstanceOf(CaptureStartupException.class)
+                .hasMessageContaining("refused the credentials")
+                .hasMessageContaining("KAFKA_SASL_JAAS_CONFIG")
+                .hasMessageNotContaining("wrong-password");
     }
 
     /** Runs a command as {@code usersync <args>} would, against the running application's database and broker. */

@@ -1,0 +1,45 @@
+package io.usersync.capture.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.kafka.KafkaClientSettings;
+
+class DebeziumPropertiesTest {
+
+    private static CaptureConfig config(CaptureConfig.OffsetStore offsets, KafkaClientSettings kafka) {
+        return new CaptureConfig(new CaptureConfig.DatabaseConnection("jdbc:postgresql://db:5432/postgres", "postgres", "pw"),
+                kafka, "cdc", null, 1, "usersync", "usersync", offsets, CaptureConfig.DEFAULT_POLL_INTERVAL,
+                CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
+    }
+
+    @Test
+    void shouldGiveTheKafkaOffsetStoreTheClientSettingsWithoutOverridingTheConnector() {
+        KafkaClientSettings kafka = new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9093",
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "heartbeat.interval.ms", "3000"));
+
+        Properties props = DebeziumProperties.of(config(new CaptureConfig.OffsetStore.KafkaTopic("offsets"), kafka));
+
+        assertThat(props).containsEntry("bootstrap.servers", "broker:9093")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("heartbeat.interval.ms",
+                        Long.toString(CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL.toMillis()));
+    }
+
+    @Test
+    void shouldGiveAFileOffsetStoreNoKafkaSettings() {
+        KafkaClientSettings kafka = new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9093",
+                "security.protocol", "SASL_SSL"));
+
+        Properties props = DebeziumProperties.of(config(new CaptureConfig.OffsetStore.File(Path.of("o.dat")), kafka));
+
+        assertThat(props).doesNotContainKeys("bootstrap.servers", "security.protocol");
+    }
+}

@@ -1,0 +1,34 @@
+package io.usersync.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import io.usersync.schemas.kafka.KafkaClientSettings;
+
+class ProcessorConfigTest {
+
+    @Test
+    void shouldGiveEveryStreamsClientTheClientSettingsAndKeepExactlyOnce() {
+        KafkaClientSettings kafka = new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9093",
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "compression.type", "lz4"));
+        ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
+        ProcessorConfig config = new ProcessorConfig(defaults.applicationId(), kafka, defaults.cdcTopic(),
+                defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
+                1, false, defaults.stateDirectory(), defaults.commitInterval());
+
+        Properties props = config.streamsProperties();
+
+        assertThat(props).containsEntry("bootstrap.servers", "broker:9093")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("compression.type", "lz4")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, defaults.applicationId());
+    }
+}
