@@ -157,7 +157,9 @@ public final class SinkStage implements AutoCloseable {
             try {
                 consumer.subscribe(List.of(config.profilesTopic()), this);
                 while (running) {
-                    Duration wait = buffer.timeUntilFlush().compareTo(MAX_POLL) < 0 ? buffer.timeUntilFlush() : MAX_POLL;
+                    // An empty buffer waits for records, however short its age limit (0: write what each poll returns).
+                    Duration wait = !buffer.isEmpty() && buffer.timeUntilFlush().compareTo(MAX_POLL) < 0
+                            ? buffer.timeUntilFlush() : MAX_POLL;
                     add(consumer.poll(wait));
                     if (buffer.shouldFlush()) {
                         flush();
