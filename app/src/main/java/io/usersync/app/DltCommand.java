@@ -101,10 +101,13 @@ final class DltCommand implements Runnable {
             AppConfig config = CommandSupport.requireExternal(options.load());
             List<DeadLetter> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
                     .readAll().stream().filter(filters.predicate()).toList();
-            Redrive.Result result = new Redrive(StageConfigs.database(config), config.kafka())
-                    .redrive(letters);
-            System.out.printf("redrive: %d re-published, %d skipped (redriven before)%n", result.redriven(), result.skipped());
-            return 0;
+            Redrive.Result result = new Redrive(StageConfigs.database(config), config.kafka(), StageConfigs.consumedTopics()).redrive(letters);
+            for (Redrive.Refusal refusal : result.refused()) {
+                System.out.printf("refused %s: %s%n", refusal.id(), refusal.why());
+            }
+            System.out.printf("redrive: %d re-published, %d skipped (redriven before), %d refused%n", result.redriven(),
+                    result.skipped(), result.refused().size());
+            return result.refused().isEmpty() ? 0 : 1;
         }
     }
 }

@@ -136,6 +136,9 @@ public final class SinkStage implements AutoCloseable {
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         hikari.addDataSourceProperty("ApplicationName", "usersync-sink");
+        // Keeps the server's Detail ("Key (username)=(...)", "Failing row contains (...)") and batch parameters
+        // out of exception messages, so no stack trace in a log carries row values.
+        hikari.addDataSourceProperty("logServerErrorDetail", "false");
         return new HikariDataSource(hikari);
     }
 

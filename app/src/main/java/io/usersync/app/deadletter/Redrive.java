@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -13,6 +16,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -21,11 +26,21 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * Re-publishes dead letters, key and original bytes, to the topic of the stage that failed (their
  * {@code source.topic} header), once the cause is fixed. Each is recorded in {@code usersync.dlt_redrives}
  * in the same transaction that claims it, so a second redrive skips what the first re-published.
+ *
+ * <p>Headers are written by whoever can produce to the dead-letter topic, so {@code source.topic} is not
+ * trusted: only the topics the stages consume are redriven to. A forged one ({@code __consumer_offsets},
+ * capture's offsets, a Kafka Streams changelog, any other topic) is refused, reported and not claimed.
  */
 public final class Redrive {
 
+    private static final Logger log = LoggerFactory.getLogger(Redrive.class);
+
     /** How a redrive went. */
-    public record Result(int redriven, int skipped) {
+    public record Result(int redriven, int skipped, List<Refusal> refused) {
+    }
+
+    /** A dead letter that was not redriven because of where it claims to come from. */
+    public record Refusal(String id, String sourceTopic, String why) {
     }
 
     private static final String CLAIM = """
@@ -35,15 +50,19 @@ public final class Redrive {
 
     private final CaptureConfig.DatabaseConnection database;
     private final KafkaClientSettings kafka;
+    private final Set<String> pipelineTopics;
 
-    public Redrive(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka) {
+    /** @param pipelineTopics the topics the stages consume: the only ones a dead letter goes back to */
+    public Redrive(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka, Set<String> pipelineTopics) {
         this.database = database;
         this.kafka = kafka;
+        this.pipelineTopics = Set.copyOf(pipelineTopics);
     }
 
     public Result redrive(List<DeadLetter> letters) throws SQLException, InterruptedException {
         int redriven = 0;
         int skipped = 0;
+        List<Refusal> refused = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
                 PreparedStatement claim = connection.prepareStatement(CLAIM);
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
@@ -51,8 +70,10 @@ public final class Redrive {
                         ProducerConfig.ACKS_CONFIG, "all")), new StringSerializer(), new ByteArraySerializer())) {
             connection.setAutoCommit(false);
             for (DeadLetter letter : letters) {
-                if (letter.sourceTopic() == null) {
-                    skipped++;
+                Refusal refusal = refusal(letter);
+                if (refusal != null) {
+                    log.warn("Dead letter {} not redriven: {}", refusal.id(), refusal.why());
+                    refused.add(refusal);
                     continue;
                 }
                 claim.setString(1, letter.topic());
@@ -75,6 +96,17 @@ public final class Redrive {
                 redriven++;
             }
         }
-        return new Result(redriven, skipped);
+        return new Result(redriven, skipped, List.copyOf(refused));
+    }
+
+    private Refusal refusal(DeadLetter letter) {
+        if (letter.sourceTopic() == null) {
+            return new Refusal(letter.id(), null, "it has no source.topic header");
+        }
+        if (!pipelineTopics.contains(letter.sourceTopic())) {
+            return new Refusal(letter.id(), letter.sourceTopic(), "its source.topic '" + letter.sourceTopic()
+                    + "' is not a topic the pipeline consumes " + new TreeSet<>(pipelineTopics));
+        }
+        return null;
     }
 }

@@ -1,5 +1,7 @@
 package io.usersync.app.run;
 
+import java.util.Set;
+
 import io.usersync.app.config.AppConfig;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
@@ -12,6 +14,11 @@ public final class StageConfigs {
     public static final String CAPTURE_OFFSETS_TOPIC = "usersync.capture.offsets";
 
     private StageConfigs() {
+    }
+
+    /** The topics the stages consume: the processor's change and reservation topics, the sink's profiles. */
+    public static Set<String> consumedTopics() {
+        return Set.of(TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES);
     }
 
     public static CaptureConfig.DatabaseConnection database(AppConfig config) {

@@ -3,6 +3,7 @@ package io.usersync.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,10 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-/** docker-compose.yml only sets variables the app reads, and pins every image. */
+/**
+ * docker-compose.yml only sets variables the app reads, pins every image, publishes on loopback only, has no
+ * default secret, and runs the stages as the pipeline's own role rather than the database owner.
+ */
 class ComposeFileTest {
 
     private static final Path COMPOSE = Path.of(System.getProperty("user.dir")).getParent().resolve("docker-compose.yml");
+    private static final Path ROLE_SCRIPT = COMPOSE.resolveSibling("deploy/sql/usersync-role.sql");
 
     private static JsonNode compose() throws IOException {
         return new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile());
@@ -58,5 +63,45 @@ class ComposeFileTest {
             String image = service.get("image").asText();
             assertThat(image).contains(":").doesNotEndWith(":latest");
         });
+    }
+
+    @Test
+    void shouldPublishPortsOnLoopbackOnly() throws IOException {
+        List<String> ports = new ArrayList<>();
+        compose().get("services").forEach(service -> service.path("ports").forEach(port -> ports.add(port.asText())));
+
+        assertThat(ports).isNotEmpty().allSatisfy(port -> assertThat(port).startsWith("127.0.0.1:"));
+    }
+
+    @Test
+    void shouldRequireEverySecretWithoutADefaultAndNameTheVariableWhenMissing() throws IOException {
+        List<String> secrets = new ArrayList<>();
+        compose().get("services").forEach(service -> service.path("environment").fields().forEachRemaining(variable -> {
+            if (variable.getKey().matches(".*(SECRET|PASSWORD).*")) {
+                secrets.add(variable.getValue().asText());
+            }
+        }));
+
+        assertThat(secrets).isNotEmpty().allSatisfy(value ->
+                assertThat(value).matches("\\$\\{([A-Z_]+):\\?set \\1 .+}"));
+    }
+
+    @Test
+    void shouldConnectTheStagesAsThePipelineRoleThatTheRoleScriptCreates() throws IOException {
+        JsonNode services = compose().get("services");
+        services.forEach(service -> {
+            if (service.path("environment").has("USERSYNC_STAGES")) {
+                assertThat(service.get("environment").get("USERSYNC_DB_USER").asText()).isEqualTo("usersync_pipeline");
+                assertThat(dependsOn(services, service, "pipeline-role")).isTrue();
+            }
+        });
+        assertThat(services.get("pipeline-role").get("volumes").get(0).asText()).startsWith("./deploy/sql:");
+        assertThat(Files.readString(ROLE_SCRIPT)).contains("create role usersync_pipeline").contains("nosuperuser");
+    }
+
+    private static boolean dependsOn(JsonNode services, JsonNode service, String target) {
+        List<String> names = new ArrayList<>();
+        service.path("depends_on").fieldNames().forEachRemaining(names::add);
+        return names.contains(target) || names.stream().anyMatch(name -> dependsOn(services, services.get(name), target));
     }
 }

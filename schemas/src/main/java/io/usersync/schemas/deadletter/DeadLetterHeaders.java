@@ -28,11 +28,15 @@ public final class DeadLetterHeaders {
     public record Source(String topic, int partition, long offset) {
     }
 
-    /** Why a record became a dead letter. */
+    /**
+     * Why a record became a dead letter. The message names what failed (SQL state, constraint, table,
+     * column, JSON path), never a value: dead letters are read by operators and alerting, not only the owner.
+     */
     public record Cause(String stage, String reason, String errorClass, String message) {
 
+        /** The error's type and {@link ErrorDescription}; its own message, which may quote the data, is dropped. */
         public static Cause of(String stage, String reason, Throwable error) {
-            return new Cause(stage, reason, error.getClass().getName(), error.getMessage());
+            return new Cause(stage, reason, error.getClass().getName(), ErrorDescription.of(error));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.usersync.sink.deadletter;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.batch.ProfileWrite;
+import io.usersync.sink.write.Failure;
 
 /**
  * Publishes dead letters with the original key and bytes and the headers every stage uses. Waits for
@@ -50,7 +52,7 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
     @Override
     public void report(ProfileWrite write, String reason, Throwable error) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, write.userId(), write.original());
-        DeadLetterHeaders.of(DeadLetterHeaders.Cause.of(STAGE, reason, error),
+        DeadLetterHeaders.of(cause(reason, error),
                         new DeadLetterHeaders.Source(write.partition().topic(), write.partition().partition(), write.offset()),
                         1, clock.instant())
                 .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
@@ -63,6 +65,13 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
             throw new IllegalStateException("dead-letter topic " + topic + " did not take a record", e.getCause());
         }
         log.warn("Profile of user {} at {}@{} sent to {}: {}", write.userId(), write.partition(), write.offset(), topic, reason);
+    }
+
+    /** What the database said, as {@link Failure#describe}: names of the constraint, table and column, no values. */
+    private static DeadLetterHeaders.Cause cause(String reason, Throwable error) {
+        return error instanceof SQLException sql
+                ? new DeadLetterHeaders.Cause(STAGE, reason, error.getClass().getName(), Failure.describe(sql))
+                : DeadLetterHeaders.Cause.of(STAGE, reason, error);
     }
 
     @Override

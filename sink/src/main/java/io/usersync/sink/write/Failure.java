@@ -6,6 +6,9 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
 /** What a database error means for the sink. */
 public enum Failure {
     /** The database is down, overloaded or lost a race: retry with backoff, without limit. */
@@ -41,8 +44,40 @@ public enum Failure {
         return FATAL;
     }
 
-    /** A short description for health and logs: the SQL state and error class, never the data. */
+    /**
+     * A short description for health, logs and dead letters: the error class, the SQL state and, from the
+     * server's error fields, which constraint, table and column it concerns. Never the message: PostgreSQL
+     * puts values in it ({@code invalid input syntax for type uuid: "..."}) and in its detail
+     * ({@code Key (username)=(...)}, {@code Failing row contains (...)}).
+     */
     public static String describe(SQLException error) {
-        return error.getClass().getSimpleName() + (error.getSQLState() != null ? " (SQL state " + error.getSQLState() + ")" : "");
+        StringBuilder description = new StringBuilder(error.getClass().getSimpleName());
+        if (error.getSQLState() == null) {
+            return description.toString();
+        }
+        description.append(" (SQL state ").append(error.getSQLState());
+        ServerErrorMessage server = serverError(error);
+        if (server != null) {
+            if (server.getConstraint() != null) {
+                description.append(", constraint ").append(server.getConstraint());
+            }
+            if (server.getTable() != null) {
+                description.append(", table ").append(server.getSchema() != null ? server.getSchema() + "." : "").append(server.getTable());
+            }
+            if (server.getColumn() != null) {
+                description.append(", column ").append(server.getColumn());
+            }
+        }
+        return description.append(')').toString();
+    }
+
+    /** The server's error fields; a batch carries them on the exception it chains. */
+    private static ServerErrorMessage serverError(SQLException error) {
+        for (SQLException e = error; e != null; e = e.getNextException()) {
+            if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                return psql.getServerErrorMessage();
+            }
+        }
+        return null;
     }
 }

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +40,16 @@ class FailureTest {
     @Test
     void shouldRetryAnIoFailureWithoutSqlState() {
         assertThat(Failure.of(new SQLException("io", null, new EOFException()))).isEqualTo(Failure.TRANSIENT);
+    }
+
+    @Test
+    void shouldDescribeAConstraintViolationByItsNamesWithoutTheValuesOfTheRow() {
+        PSQLException error = new PSQLException(new ServerErrorMessage("SERROR\0C23505\0Mduplicate key value violates unique"
+                + " constraint \"users_username_lower_key\"\0DKey (lower(username))=(alice@example.com) already exists.\0"
+                + "spublic\0tusers\0nusers_username_lower_key\0"));
+
+        assertThat(Failure.describe(error))
+                .isEqualTo("PSQLException (SQL state 23505, constraint users_username_lower_key, table public.users)")
+                .doesNotContain("alice");
     }
 }

@@ -11,7 +11,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.usersync.processor.normalize.Metadata;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.deadletter.ErrorDescription;
 
 /** Why an input cannot be processed; becomes the headers of its record on the dead-letter topic. */
 record DeadLetter(String reason, String errorClass, String message) {
@@ -25,8 +27,13 @@ record DeadLetter(String reason, String errorClass, String message) {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetter.class);
 
+    /**
+     * Parse errors quote the input they choke on; only {@link Metadata}'s own messages (column name and
+     * JSON type) are kept, anything else is described by {@link ErrorDescription}.
+     */
     static DeadLetter of(String reason, Throwable error) {
-        return new DeadLetter(reason, error.getClass().getName(), error.getMessage());
+        String message = error instanceof Metadata.UnreadableMetadataException ? error.getMessage() : ErrorDescription.of(error);
+        return new DeadLetter(reason, error.getClass().getName(), message);
     }
 
     static DeadLetter of(String reason, String message) {

@@ -10,6 +10,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.usersync.schemas.deadletter.ErrorDescription;
+
 /** JSON serde for the records of this topology's topics and stores. */
 final class JsonSerde<T> implements Serde<T> {
 
@@ -45,7 +47,9 @@ final class JsonSerde<T> implements Serde<T> {
             try {
                 return MAPPER.readValue(bytes, type);
             } catch (IOException e) {
-                throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
+                // Not chained: Jackson's message quotes the bytes it could not read, and Streams logs this exception.
+                throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": "
+                        + ErrorDescription.of(e));
             }
         };
     }
