@@ -3,6 +3,7 @@ package io.usersync.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-/** docker-compose.yml only sets variables the app reads, and pins every image. */
+/** docker-compose.yml only sets variables the app reads, opens the HTTP port where it serves it, and pins every image. */
 class ComposeFileTest {
 
     private static final Path COMPOSE = Path.of(System.getProperty("user.dir")).getParent().resolve("docker-compose.yml");
@@ -50,6 +51,26 @@ class ComposeFileTest {
         });
 
         assertThat(stages).containsExactlyInAnyOrder("capture", "process", "sink");
+    }
+
+    @Test
+    void shouldBindTheHttpPortToEveryInterfaceInEachServiceThatServesIt() throws IOException {
+        List<String> serving = new ArrayList<>();
+        compose().get("services").forEach(service -> {
+            JsonNode environment = service.path("environment");
+            if (environment.has(Setting.HTTP_PORT.variable())) {
+                serving.add(environment.get(Setting.HTTP_PORT.variable()).asText());
+                assertThat(environment.path(Setting.HTTP_BIND.variable()).asText()).isEqualTo("0.0.0.0");
+            }
+        });
+
+        assertThat(serving).hasSize(3);
+    }
+
+    @Test
+    void shouldBindTheImagesHttpPortToEveryInterface() throws IOException {
+        assertThat(Files.readAllLines(COMPOSE.resolveSibling("Dockerfile")))
+                .contains("ENV " + Setting.HTTP_BIND.variable() + "=0.0.0.0");
     }
 
     @Test

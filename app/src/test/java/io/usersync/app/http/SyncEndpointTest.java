@@ -69,8 +69,9 @@ class SyncEndpointTest {
         });
         jwks.start();
         URI jwksUrl = URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
-        server = new OpsServer(0, List::of, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                new JwtAuthenticator(Optional.of(SECRET), Optional.of(jwksUrl), "service_role"), new RecordingSync());
+        server = new OpsServer(new OpsServer.Config("127.0.0.1", 0, Duration.ofSeconds(30), 4), List::of,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new JwtAuthenticator(Optional.of(SECRET),
+                        Optional.of(jwksUrl), "service_role"), new RecordingSync());
     }
 
     @AfterEach
