@@ -48,7 +48,8 @@ public final class Application implements AutoCloseable {
             Pipeline started = pipeline;
             OpsServer ops = new OpsServer(new OpsServer.Config(config.opsHttp().bindAddress(), config.httpPort(),
                     config.opsHttp().readTimeout(), config.opsHttp().maxConcurrentSyncs()), started::health, registry,
-                    new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole()),
+                    new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole(),
+                            config.opsHttp().jwtIssuer(), config.opsHttp().jwtAudience()),
                     new DatabaseSyncService(StageConfigs.database(config)));
             PeriodicReconcile reconcile = config.stages().contains(AppConfig.Stage.SINK) && !config.reconcileInterval().isZero()
                     ? new PeriodicReconcile(new Reconciler(StageConfigs.database(config), config.reconcileGrace()),

@@ -100,7 +100,7 @@ class OpsServerLimitsTest {
     private void start(String bind, Duration readTimeout, int maxConcurrentSyncs) throws IOException {
         server = new OpsServer(new OpsServer.Config(bind, 0, readTimeout, maxConcurrentSyncs), List::of,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                new JwtAuthenticator(Optional.of(SECRET), Optional.empty(), "service_role"),
+                new JwtAuthenticator(Optional.of(SECRET), Optional.empty(), "service_role", Optional.empty(), Optional.empty()),
                 new WaitingSync());
     }
 
