@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -340,6 +342,17 @@ class SyncEndpointTest {
         HttpResponse<String> response = post(hs256(someoneElse, SECRET), userBody());
 
         assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(resyncs).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999", "99999999999999999999s", "9223372036854775807h", "-1", "-1s",
+            "PT999999H", "PT-1S", "61s", "P999999999D", "", "%00"})
+    void shouldAnswer400ForAWaitOutsideZeroToAMinute(String wait) throws Exception {
+        HttpResponse<String> response = post("/sync?wait=" + wait, hs256(claims("service_role").build(), SECRET), userBody());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"error\"");
         assertThat(resyncs).isEmpty();
     }
 }
