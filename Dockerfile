@@ -11,6 +11,8 @@ COPY --from=build /src/app/target/usersync.jar /opt/usersync/usersync.jar
 USER usersync
 WORKDIR /var/lib/usersync
 ENV USERSYNC_DATA_DIR=/var/lib/usersync
+# Outside a container the HTTP port listens on loopback only; a container's port is reached from outside it.
+ENV USERSYNC_HTTP_BIND=0.0.0.0
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/usersync/usersync.jar"]
 CMD ["run"]

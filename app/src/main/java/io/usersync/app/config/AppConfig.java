@@ -24,6 +24,7 @@ public record AppConfig(
         Optional<String> jwtSecret,
         Optional<URI> jwksUrl,
         String jwtRole,
+        OpsHttp opsHttp,
         Path dataDir,
         Set<Stage> stages,
         int partitions,
@@ -72,14 +73,14 @@ public record AppConfig(
 
     public AppConfig withDatabase(String url, String user, String password) {
         return new AppConfig(Optional.of(url), user, password, kafka, httpPort, jwtSecret, jwksUrl,
-                jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
+                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
                 processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
                 alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
     }
 
     public AppConfig withKafka(String bootstrapServers) {
         return new AppConfig(dbUrl, dbUser, dbPassword, kafka.withBootstrapServers(bootstrapServers), httpPort, jwtSecret, jwksUrl,
-                jwtRole, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
+                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
                 processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
                 alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
     }

@@ -68,6 +68,7 @@ public final class ConfigLoader {
                 jwtSecret,
                 optional(Setting.JWKS_URL).flatMap(url -> httpUri(Setting.JWKS_URL, url)),
                 text(Setting.JWT_ROLE),
+                opsHttp(),
                 path(Setting.DATA_DIR),
                 stages(),
                 partitions(bootstrapServers.isEmpty()),
@@ -221,6 +222,21 @@ public final class ConfigLoader {
         }
         problems.add(setting.variable() + " must be an http(s) URL" + (setting.secret() ? "." : "; got '" + value + "'."));
         return Optional.empty();
+    }
+
+    private OpsHttp opsHttp() {
+        String bind = text(Setting.HTTP_BIND);
+        if (!bind.matches("[A-Za-z0-9.:%-]+")) {
+            problems.add(Setting.HTTP_BIND.variable() + " must be an address or host name of this host, like 127.0.0.1, or"
+                    + " 0.0.0.0 for every interface (in a container); got '" + bind + "'.");
+        }
+        Duration readTimeout = millis(Setting.HTTP_READ_TIMEOUT_MS);
+        if (readTimeout.isZero()) {
+            problems.add(Setting.HTTP_READ_TIMEOUT_MS.variable() + " must be at least 1 ms: a stalled client would hold"
+                    + " its connection forever.");
+        }
+        return new OpsHttp(bind, readTimeout, positive(Setting.HTTP_MAX_CONCURRENT_SYNCS, 1000),
+                optional(Setting.JWT_ISSUER), optional(Setting.JWT_AUDIENCE));
     }
 
     private Set<Stage> stages() {

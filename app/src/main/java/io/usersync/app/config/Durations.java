@@ -31,8 +31,8 @@ public final class Durations {
                 default:
                     break;
             }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            // reported below
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException | ArithmeticException e) {
+            // reported below; ArithmeticException: more hours or minutes than a Duration holds
         }
         throw new IllegalArgumentException("a duration looks like 500ms, 60s, 5m, 2h or PT1M; got '" + text + "'");
     }

@@ -23,13 +23,16 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 /**
  * Verifies the Bearer token of /sync with Nimbus JOSE+JWT: HS256 with the project's JWT secret, or
- * RS256/ES256 with keys from a JWKS URL (cached; fetched again for an unknown key id). Any other
- * algorithm, {@code none} included, is refused; {@code exp} is required and {@code exp}/{@code nbf} are
- * checked with a small clock skew; the {@code role} claim must be the required role.
+ * RS256/ES256 with keys from a JWKS URL (cached; fetched again for an unknown key id, but at most twice per
+ * {@link #JWKS_MIN_REFRESH_INTERVAL_MS}, so a stream of tokens with made-up key ids cannot make the server hammer
+ * the JWKS endpoint). Any other algorithm, {@code none} included, is refused; {@code exp} is required and
+ * {@code exp}/{@code nbf} are checked with a small clock skew; {@code iss} and {@code aud} must match where
+ * configured; the {@code role} claim must be the required role.
  */
 public final class JwtAuthenticator {
 
     private static final int MAX_CLOCK_SKEW_SECONDS = 30;
+    static final long JWKS_MIN_REFRESH_INTERVAL_MS = 30_000;
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
     /** The outcome: who is calling, or why not. */
@@ -49,7 +52,12 @@ public final class JwtAuthenticator {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String requiredRole;
 
-    public JwtAuthenticator(Optional<String> secret, Optional<URI> jwksUrl, String requiredRole) {
+    /**
+     * @param issuer   the {@code iss} every token must carry; empty: not checked
+     * @param audience a value the token's {@code aud} must hold; empty: not checked
+     */
+    public JwtAuthenticator(Optional<String> secret, Optional<URI> jwksUrl, String requiredRole, Optional<String> issuer,
+            Optional<String> audience) {
         this.requiredRole = requiredRole;
         JWSKeySelector<SecurityContext> hmac = secret
                 .<JWSKeySelector<SecurityContext>>map(s -> new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
@@ -66,7 +74,10 @@ public final class JwtAuthenticator {
             }
             return List.of();
         });
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(null, Set.of("exp"));
+        JWTClaimsSet.Builder exactMatch = new JWTClaimsSet.Builder();
+        issuer.ifPresent(exactMatch::issuer);
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                audience.map(Set::of).orElse(null), exactMatch.build(), Set.of("exp"), null);
         claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
@@ -74,7 +85,7 @@ public final class JwtAuthenticator {
     private static JWSKeySelector<SecurityContext> jwksSelector(URI url) {
         try {
             JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(url.toURL())
-                    .rateLimited(1_000)
+                    .rateLimited(JWKS_MIN_REFRESH_INTERVAL_MS)
                     .build();
             return new JWSVerificationKeySelector<>(ASYMMETRIC, source);
         } catch (MalformedURLException e) {
@@ -94,7 +105,8 @@ public final class JwtAuthenticator {
         } catch (ParseException e) {
             return new Result.Unauthenticated("malformed token");
         } catch (BadJOSEException e) {
-            return new Result.Unauthenticated("invalid token: " + e.getMessage());
+            // The message may quote the token's claims (a rejected aud or iss): keep it printable.
+            return new Result.Unauthenticated("invalid token: " + printable(e.getMessage()));
         } catch (JOSEException e) {
             return new Result.Unauthenticated("token could not be verified");
         }
@@ -103,5 +115,11 @@ public final class JwtAuthenticator {
             return new Result.Forbidden("role " + requiredRole + " required");
         }
         return new Result.Authorized(claims.getSubject());
+    }
+
+    /** Safe inside a quoted header value and a JSON string: no quotes, backslashes or control characters. */
+    private static String printable(String message) {
+        String text = message == null ? "" : message.replaceAll("[^\\x20-\\x7E]|[\"\\\\]", "");
+        return text.length() > 120 ? text.substring(0, 120) : text;
     }
 }

@@ -46,8 +46,10 @@ public final class Application implements AutoCloseable {
         try {
             pipeline = Pipeline.start(config, registry);
             Pipeline started = pipeline;
-            OpsServer ops = new OpsServer(config.httpPort(), started::health, registry,
-                    new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole()),
+            OpsServer ops = new OpsServer(new OpsServer.Config(config.opsHttp().bindAddress(), config.httpPort(),
+                    config.opsHttp().readTimeout(), config.opsHttp().maxConcurrentSyncs()), started::health, registry,
+                    new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole(),
+                            config.opsHttp().jwtIssuer(), config.opsHttp().jwtAudience()),
                     new DatabaseSyncService(StageConfigs.database(config)));
             PeriodicReconcile reconcile = config.stages().contains(AppConfig.Stage.SINK) && !config.reconcileInterval().isZero()
                     ? new PeriodicReconcile(new Reconciler(StageConfigs.database(config), config.reconcileGrace()),
@@ -56,8 +58,9 @@ public final class Application implements AutoCloseable {
             return new Application(embedded, registry, pipeline, ops, reconcile);
         } catch (IOException e) {
             close(pipeline, embedded);
-            throw new UncheckedIOException("cannot open the HTTP port " + config.httpPort()
-                    + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any).", e);
+            throw new UncheckedIOException("cannot open the HTTP port " + config.opsHttp().bindAddress() + ":"
+                    + config.httpPort() + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any) and USERSYNC_HTTP_BIND"
+                    + " to an address of this host.", e);
         } catch (RuntimeException e) {
             close(pipeline, embedded);
             throw e;

@@ -18,8 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
- * docker-compose.yml only sets variables the app reads, pins every image, publishes on loopback only, has no
- * default secret, and runs the stages as the pipeline's own role rather than the database owner.
+ * docker-compose.yml only sets variables the app reads, opens the HTTP port where it serves it, pins every
+ * image, publishes on loopback only, has no default secret, and runs the stages as the pipeline's own role
+ * rather than the database owner.
  */
 class ComposeFileTest {
 
@@ -55,6 +56,26 @@ class ComposeFileTest {
         });
 
         assertThat(stages).containsExactlyInAnyOrder("capture", "process", "sink");
+    }
+
+    @Test
+    void shouldBindTheHttpPortToEveryInterfaceInEachServiceThatServesIt() throws IOException {
+        List<String> serving = new ArrayList<>();
+        compose().get("services").forEach(service -> {
+            JsonNode environment = service.path("environment");
+            if (environment.has(Setting.HTTP_PORT.variable())) {
+                serving.add(environment.get(Setting.HTTP_PORT.variable()).asText());
+                assertThat(environment.path(Setting.HTTP_BIND.variable()).asText()).isEqualTo("0.0.0.0");
+            }
+        });
+
+        assertThat(serving).hasSize(3);
+    }
+
+    @Test
+    void shouldBindTheImagesHttpPortToEveryInterface() throws IOException {
+        assertThat(Files.readAllLines(COMPOSE.resolveSibling("Dockerfile")))
+                .contains("ENV " + Setting.HTTP_BIND.variable() + "=0.0.0.0");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,37 @@ class ConfigLoaderTest {
         assertThat(config.sinkBatchAge()).isEqualTo(Duration.ofMillis(20));
         assertThat(config.sinkDeleteMode()).isEqualTo(DeleteMode.HARD);
         assertThat(config.jwtRole()).isEqualTo("service_role");
+    }
+
+    @Test
+    void shouldServeHttpOnLoopbackWithTimeoutsAndLimitsAndNoIssuerOrAudienceByDefault() {
+        OpsHttp http = ConfigLoader.load(Map.of(), Map.of()).opsHttp();
+
+        assertThat(http.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(http.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(http.maxConcurrentSyncs()).isEqualTo(4);
+        assertThat(http.jwtIssuer()).isEmpty();
+        assertThat(http.jwtAudience()).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheHttpSurfaceSettings() {
+        OpsHttp http = ConfigLoader.load(Map.of("USERSYNC_HTTP_BIND", "0.0.0.0", "USERSYNC_HTTP_READ_TIMEOUT_MS", "2500",
+                "USERSYNC_HTTP_MAX_CONCURRENT_SYNCS", "2", "USERSYNC_JWT_ISSUER", "https://abc.supabase.co/auth/v1",
+                "USERSYNC_JWT_AUDIENCE", "authenticated"), Map.of()).opsHttp();
+
+        assertThat(http).isEqualTo(new OpsHttp("0.0.0.0", Duration.ofMillis(2500), 2,
+                Optional.of("https://abc.supabase.co/auth/v1"), Optional.of("authenticated")));
+    }
+
+    @Test
+    void shouldRefuseAnHttpSurfaceWithoutLimits() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_HTTP_BIND", "http://0.0.0.0",
+                "USERSYNC_HTTP_READ_TIMEOUT_MS", "0", "USERSYNC_HTTP_MAX_CONCURRENT_SYNCS", "0"), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3))
+                .hasMessageContaining("USERSYNC_HTTP_BIND must be an address")
+                .hasMessageContaining("USERSYNC_HTTP_READ_TIMEOUT_MS must be at least 1 ms")
+                .hasMessageContaining("USERSYNC_HTTP_MAX_CONCURRENT_SYNCS must be a whole number from 1");
     }
 
     @Test

@@ -18,7 +18,8 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "s", "ten seconds", "5d", "5", "P1D"})
+    @ValueSource(strings = {"", "s", "ten seconds", "5d", "5", "P1D", "9223372036854775807h", "9223372036854775807m",
+            "99999999999999999999s", "PT9999999999999999999H"})
     void shouldRefuseAnythingElseNamingTheForms(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,6 +1,7 @@
 package io.usersync.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,10 +18,13 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -47,9 +51,12 @@ class SyncEndpointTest {
 
     private static final String SECRET = "a-test-jwt-secret-of-at-least-32-characters!";
     private static final UUID USER = UUID.randomUUID();
+    private static final String ISSUER = "https://abcdefghijklmnop.supabase.co/auth/v1";
+    private static final String AUDIENCE = "authenticated";
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<String> resyncs = new ArrayList<>();
+    private final AtomicInteger jwksFetches = new AtomicInteger();
     private HttpServer jwks;
     private RSAKey rsa;
     private ECKey ec;
@@ -62,6 +69,7 @@ class SyncEndpointTest {
         byte[] keys = new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString().getBytes(StandardCharsets.UTF_8);
         jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         jwks.createContext("/jwks.json", exchange -> {
+            jwksFetches.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, keys.length);
             exchange.getResponseBody().write(keys);
@@ -69,8 +77,9 @@ class SyncEndpointTest {
         });
         jwks.start();
         URI jwksUrl = URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
-        server = new OpsServer(0, List::of, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                new JwtAuthenticator(Optional.of(SECRET), Optional.of(jwksUrl), "service_role"), new RecordingSync());
+        server = new OpsServer(new OpsServer.Config("127.0.0.1", 0, Duration.ofSeconds(30), 4), List::of,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new JwtAuthenticator(Optional.of(SECRET),
+                        Optional.of(jwksUrl), "service_role", Optional.of(ISSUER), Optional.of(AUDIENCE)), new RecordingSync());
     }
 
     @AfterEach
@@ -104,7 +113,7 @@ class SyncEndpointTest {
     }
 
     private static JWTClaimsSet.Builder claims(String role) {
-        return new JWTClaimsSet.Builder().subject("ops").claim("role", role)
+        return new JWTClaimsSet.Builder().subject("ops").claim("role", role).issuer(ISSUER).audience(AUDIENCE)
                 .expirationTime(Date.from(Instant.now().plusSeconds(300)));
     }
 
@@ -272,5 +281,78 @@ class SyncEndpointTest {
                 "{\"userId\":\"" + UUID.randomUUID() + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRefuseATokenForAnotherAudience() throws Exception {
+        JWTClaimsSet other = claims("service_role").audience("some-other-api").build();
+
+        assertThat(post(hs256(other, SECRET), userBody()).statusCode()).isEqualTo(401);
+        assertThat(resyncs).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseATokenWithoutAudienceWhenOneIsRequired() throws Exception {
+        JWTClaimsSet none = claims("service_role").audience((String) null).build();
+
+        assertThat(post(hs256(none, SECRET), userBody()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void shouldRefuseATokenFromAnotherIssuer() throws Exception {
+        JWTClaimsSet other = claims("service_role").issuer("https://attacker.supabase.co/auth/v1").build();
+
+        assertThat(post(hs256(other, SECRET), userBody()).statusCode()).isEqualTo(401);
+        assertThat(resyncs).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnHs256TokenSignedWithThePemPublicKeyUnderTheRsaKeyId() throws Exception {
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(rsa.toPublicKey().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(rsa.getKeyID()).build(),
+                claims("service_role").build());
+        jwt.sign(new MACSigner(pem.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(post(jwt.serialize(), userBody()).statusCode()).isEqualTo(401);
+        assertThat(resyncs).isEmpty();
+    }
+
+    @Test
+    void shouldNotFetchTheJwksForEveryTokenWithAnUnknownKeyId() throws Exception {
+        RSAKey stranger = new RSAKeyGenerator(2048).generate();
+        assertThat(post(rs256(claims("service_role").build(), rsa), userBody()).statusCode()).isEqualTo(202);
+
+        // A stream of tokens with made-up key ids for a few seconds: the JWKS is fetched at most twice per 30 s.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> {
+            String kid = UUID.randomUUID().toString();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
+                    claims("service_role").build());
+            jwt.sign(new RSASSASigner(stranger));
+            return post(jwt.serialize(), userBody()).statusCode() == 401 && jwksFetches.get() <= 2;
+        });
+        assertThat(post(rs256(claims("service_role").build(), rsa), userBody()).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void shouldAnswer403ToAUserAskingForAnotherUsersResync() throws Exception {
+        JWTClaimsSet someoneElse = claims("authenticated").subject(UUID.randomUUID().toString()).build();
+
+        HttpResponse<String> response = post(hs256(someoneElse, SECRET), userBody());
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(resyncs).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999", "99999999999999999999s", "9223372036854775807h", "-1", "-1s",
+            "PT999999H", "PT-1S", "61s", "P999999999D", "", "%00"})
+    void shouldAnswer400ForAWaitOutsideZeroToAMinute(String wait) throws Exception {
+        HttpResponse<String> response = post("/sync?wait=" + wait, hs256(claims("service_role").build(), SECRET), userBody());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"error\"");
+        assertThat(resyncs).isEmpty();
     }
 }
