@@ -36,7 +36,11 @@ public record SinkConfig(
 
     public static final String DEFAULT_GROUP_ID = "usersync-sink";
     public static final int DEFAULT_BATCH_SIZE = 500;
-    public static final Duration DEFAULT_BATCH_AGE = Duration.ofMillis(20);
+    /**
+     * Write what each poll returns at once: batches grow by themselves under load (records pile up while a
+     * batch is written), and a quiet stream pays no wait for company.
+     */
+    public static final Duration DEFAULT_BATCH_AGE = Duration.ZERO;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
 

@@ -102,6 +102,8 @@ public record ProcessorConfig(
         // Nothing here joins by time: never hold a record back waiting for the task's other input.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+        // A commit waits for every request in flight: fewer, larger requests make it shorter.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         // With short transactions a send can meet the previous commit still completing
         // (CONCURRENT_TRANSACTIONS); retry it after milliseconds, not the default 100 ms.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
