@@ -23,9 +23,18 @@ class ConfigLoaderTest {
         assertThat(config.httpPort()).isEqualTo(8080);
         assertThat(config.stages()).containsExactlyInAnyOrder(Stage.CAPTURE, Stage.PROCESS, Stage.SINK);
         assertThat(config.sinkBatchSize()).isEqualTo(500);
-        assertThat(config.sinkBatchAge()).isEqualTo(Duration.ofMillis(20));
+        assertThat(config.sinkBatchAge()).isEqualTo(Duration.ZERO);
+        assertThat(config.partitions()).isEqualTo(1);
         assertThat(config.sinkDeleteMode()).isEqualTo(DeleteMode.HARD);
         assertThat(config.jwtRole()).isEqualTo("service_role");
+    }
+
+    @Test
+    void shouldGiveTheTopicsRoomToScaleOutOnASharedCluster() {
+        AppConfig config = ConfigLoader.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"), Map.of());
+
+        assertThat(config.partitions()).isEqualTo(6);
+        assertThat(config.describe()).contains("USERSYNC_PARTITIONS=6");
     }
 
     @Test
