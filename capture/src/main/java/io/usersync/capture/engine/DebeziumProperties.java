@@ -18,6 +18,8 @@ public final class DebeziumProperties {
     public static final String PROFILE_TABLE = "public.users";
     public static final String SIGNAL_TABLE = "usersync.capture_signal";
 
+    private static final long MAX_QUEUE_BYTES = 16L * 1024 * 1024;
+
     private DebeziumProperties() {
     }
 
@@ -102,6 +104,8 @@ public final class DebeziumProperties {
         props.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
         props.setProperty("max.queue.size", Integer.toString(config.maxBatchSize() * 4));
+        // A snapshot fills the queue as fast as the database reads: bound it by bytes too, for a small heap.
+        props.setProperty("max.queue.size.in.bytes", Long.toString(MAX_QUEUE_BYTES));
 
         props.setProperty("converter.schemas.enable", "false");
         props.setProperty("key.converter.schemas.enable", "false");
