@@ -97,7 +97,7 @@ class ComposeFileTest {
     @Test
     void shouldRequireEverySecretWithoutADefaultAndNameTheVariableWhenMissing() throws IOException {
         List<String> secrets = new ArrayList<>();
-        compose().get("services").forEach(service -> service.path("environment").fields().forEachRemaining(variable -> {
+        compose().get("services").forEach(service -> service.path("environment").properties().forEach(variable -> {
             if (variable.getKey().matches(".*(SECRET|PASSWORD).*")) {
                 secrets.add(variable.getValue().asText());
             }

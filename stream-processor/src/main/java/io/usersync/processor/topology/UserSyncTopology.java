@@ -1,6 +1,5 @@
 package io.usersync.processor.topology;
 
-import java.util.ArrayList;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -14,6 +13,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 import io.usersync.processor.ProcessorConfig;
+import io.usersync.processor.username.UsernameRegistry;
 
 /**
  * Builds the topology, and only that:
@@ -51,7 +51,7 @@ public final class UserSyncTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HINTS_STORE),
                 Serdes.String(), Serdes.Integer()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HOLDINGS_STORE),
-                Serdes.String(), Serdes.ListSerde(ArrayList.class, Serdes.String())));
+                Serdes.String(), UsernameRegistry.holdingsSerde()));
 
         KStream<String, UserInput> changes = okOrDeadLetter(topics, "change",
                 stream(builder, topics.cdc(), "cdc-source")

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -129,6 +131,13 @@ public final class UsernameRegistry {
             return new ReserveResult.Taken(username);
         }
         return owner.equals(userId) ? new ReserveResult.AlreadyHeld() : new ReserveResult.Conflict(owner);
+    }
+
+    /** The value serde of the holdings store: a list of usernames. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Serde<List<String>> holdingsSerde() {
+        // ListSerde is typed by the list's raw class; the element serde makes it a list of strings.
+        return (Serde) Serdes.ListSerde(ArrayList.class, Serdes.String());
     }
 
     private int hint(String base) {

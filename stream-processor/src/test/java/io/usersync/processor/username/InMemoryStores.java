@@ -1,12 +1,8 @@
 package io.usersync.processor.username;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.Serde;
-import java.util.ArrayList;
-import java.util.List;
-
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -32,7 +28,7 @@ public final class InMemoryStores {
     }
 
     public static KeyValueStore<String, List<String>> holdings() {
-        return open("username-holdings", Serdes.ListSerde(ArrayList.class, Serdes.String()));
+        return open("username-holdings", UsernameRegistry.holdingsSerde());
     }
 
     public static <V> KeyValueStore<String, V> open(String name, Serde<V> valueSerde) {
