@@ -92,4 +92,14 @@ final class KafkaBytes {
         perTopic.values().removeIf(v -> v == 0);
         return perTopic;
     }
+
+    /** What a phase wrote to Kafka between two snapshots, in all and per user synced. */
+    static BenchReport.KafkaUsage usage(Snapshot before, Snapshot after, long users) {
+        Map<String, Long> produced = producedBetween(before, after);
+        Map<String, Long> growth = logGrowthBetween(before, after);
+        long producedTotal = produced.values().stream().mapToLong(Long::longValue).sum();
+        long growthTotal = growth.values().stream().mapToLong(Long::longValue).sum();
+        return new BenchReport.KafkaUsage(producedTotal, users == 0 ? null : (double) producedTotal / users, growthTotal,
+                users == 0 ? null : (double) growthTotal / users, produced, growth);
+    }
 }

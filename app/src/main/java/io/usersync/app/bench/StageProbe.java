@@ -16,6 +16,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import io.usersync.schemas.kafka.KafkaClientSettings;
+
 /**
  * Watches the pipeline between its stages: the CDC topic, where a record's timestamp is the time capture's
  * producer sent it, and the profiles topic, where it is not (Kafka Streams copies the input record's
@@ -35,16 +37,15 @@ final class StageProbe implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    StageProbe(String bootstrapServers, String cdcTopic, String profilesTopic, WallClock clock) {
+    StageProbe(KafkaClientSettings kafka, String cdcTopic, String profilesTopic, WallClock clock) {
         this.cdcTopic = cdcTopic;
         this.clock = clock;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "usersync-bench-probe",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(cdcTopic, profilesTopic)) {
