@@ -35,6 +35,7 @@ grant select, insert, update, delete on all tables in schema usersync to usersyn
 
 -- The publication capture reads. Only its owner may create it, and a replication role receives every
 -- published column: the column list keeps password hashes and tokens out of the WAL stream it can read.
+-- public.users is not in it: usernames set outside the pipeline come as messages (migration V6).
 do $$
 begin
     if not exists (select 1 from pg_publication where pubname = 'usersync') then
@@ -45,6 +46,5 @@ $$;
 alter publication usersync set table
     auth.users (id, email, phone, raw_app_meta_data, raw_user_meta_data, email_confirmed_at, phone_confirmed_at,
                 last_sign_in_at, created_at, updated_at, deleted_at, is_anonymous, is_sso_user),
-    public.users (id, username),
     usersync.capture_heartbeat,
     usersync.capture_signal;

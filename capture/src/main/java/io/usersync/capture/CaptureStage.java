@@ -1,6 +1,9 @@
 package io.usersync.capture;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +22,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
 import io.usersync.capture.engine.DebeziumProperties;
 import io.usersync.capture.engine.KafkaChangePublisher;
+import io.usersync.capture.engine.Publication;
 import io.usersync.capture.preflight.Preflight;
 
 /**
@@ -50,6 +54,7 @@ public final class CaptureStage implements AutoCloseable {
      */
     public synchronized void start() {
         new Preflight(config).check();
+        keepPublication();
         CaptureTopic.ensureExists(config);
         publisher = KafkaChangePublisher.create(config);
         engine = DebeziumEngine.create(Json.class)
@@ -66,6 +71,17 @@ public final class CaptureStage implements AutoCloseable {
         executor.execute(engine);
         awaitStarted();
         log.info("Capture started: slot {}, publication {}, topic {}", config.slotName(), config.publicationName(), config.topic());
+    }
+
+    /** Creates the publication, or sets its tables: Preflight checked that this user may. */
+    private void keepPublication() {
+        CaptureConfig.DatabaseConnection db = config.database();
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            Publication.ensure(connection, config.publicationName());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create or update publication " + config.publicationName() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Why the engine stopped on its own, if it did. */

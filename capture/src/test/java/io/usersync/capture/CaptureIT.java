@@ -9,12 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
@@ -194,23 +197,74 @@ class CaptureIT {
     }
 
     @Test
-    void shouldPublishWhoHoldsWhichUsernameInPublicUsersAndNothingElseOfIt() throws Exception {
+    void shouldReadWhoHoldsWhichUsernameInPublicUsersOnceInTheInitialSnapshotAndNothingElseOfIt() throws Exception {
         TestDatabase database = migratedDatabase();
         CaptureConfig config = config(database);
-        start(config);
         String id = UUID.randomUUID().toString();
-        database.execute("insert into public.users (id, email, username, full_name, source_lsn) values ('" + id
-                + "', 'legacy@example.com', 'legacy_name', 'Legacy Person', 0)");
+        insertProfile(database.connect(), id, "legacy_name");
+        start(config);
 
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.reservationsTopic())) {
             ConsumerRecord<String, String> record = reader.awaitAtLeast(1).get(0);
-            JsonNode after = json(record.value()).get("after");
+            JsonNode value = json(record.value());
 
             assertThat(record.key()).isEqualTo(id);
-            assertThat(after.get("username").asText()).isEqualTo("legacy_name");
-            assertThat(after.has("email")).isFalse();
-            assertThat(after.has("full_name")).isFalse();
+            assertThat(value.get("op").asText()).isEqualTo("r");
+            assertThat(value.get("after").get("username").asText()).isEqualTo("legacy_name");
+            assertThat(value.get("after").has("email")).isFalse();
+            assertThat(value.get("after").has("full_name")).isFalse();
         }
+    }
+
+    @Test
+    void shouldAnnounceUsernamesSetOutsideThePipelineAndNotTheSinksOwnWrites() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig config = config(database);
+        start(config);
+        String renamed = UUID.randomUUID().toString();
+        String inserted = UUID.randomUUID().toString();
+        Properties sink = new Properties();
+        sink.setProperty("user", database.user());
+        sink.setProperty("password", database.password());
+        sink.setProperty("ApplicationName", "usersync-sink");
+        try (Connection sinkConnection = DriverManager.getConnection(database.jdbcUrl(), sink)) {
+            insertProfile(sinkConnection, renamed, "from_the_sink");
+        }
+        try (Connection sinkConnection = DriverManager.getConnection(database.jdbcUrl(), sink)) {
+            sinkConnection.createStatement().execute("update public.users set username = 'renamed_by_the_sink' where id = '"
+                    + renamed + "'");
+        }
+        database.execute("update public.users set full_name = 'No Username Change' where id = '" + renamed + "'",
+                "update public.users set username = 'renamed_by_the_app' where id = '" + renamed + "'");
+        insertProfile(database.connect(), inserted, "inserted_by_the_app");
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.reservationsTopic())) {
+            // Per user in commit order: had the sink's writes been announced, they would come before the app's.
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(2);
+
+            assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(renamed, inserted);
+            assertThat(records).extracting(record -> announced(record.value()).get("username").asText())
+                    .containsExactlyInAnyOrder("renamed_by_the_app", "inserted_by_the_app");
+            assertThat(records).allSatisfy(record -> {
+                assertThat(json(record.value()).get("op").asText()).isEqualTo("m");
+                assertThat(announced(record.value()).get("id").asText()).isEqualTo(record.key());
+                assertThat(record.value()).doesNotContain("example.com", "No Username Change");
+            });
+        }
+        assertThat(publishedTables(database, config)).doesNotContain("public.users");
+    }
+
+    @Test
+    void shouldTakePublicUsersOutOfAPublicationThatAnOlderVersionLeftWithIt() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig config = config(database);
+        database.execute("create publication " + config.publicationName() + " for table auth.users, public.users,"
+                + " usersync.capture_heartbeat, usersync.capture_signal");
+
+        start(config);
+
+        assertThat(publishedTables(database, config))
+                .containsExactlyInAnyOrder("auth.users", "usersync.capture_heartbeat", "usersync.capture_signal");
     }
 
     @Test
@@ -320,5 +374,36 @@ class CaptureIT {
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    private static void insertProfile(Connection connection, String id, String username) throws SQLException {
+        try (connection; PreparedStatement insert = connection.prepareStatement("insert into public.users"
+                + " (id, email, username, full_name, source_lsn) values (?::uuid, ?, ?, 'Some Person', 0)")) {
+            insert.setString(1, id);
+            insert.setString(2, username + "@example.com");
+            insert.setString(3, username);
+            insert.executeUpdate();
+        }
+    }
+
+    /** The {@code {"id", "username"}} an announcement carries, base64 in its {@code message.content}. */
+    private static JsonNode announced(String value) {
+        try {
+            return MAPPER.readTree(json(value).get("message").get("content").binaryValue());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not an announcement: " + value, e);
+        }
+    }
+
+    private static List<String> publishedTables(TestDatabase database, CaptureConfig config) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection connection = database.connect(); ResultSet rs = connection.createStatement().executeQuery(
+                "select schemaname || '.' || tablename from pg_publication_tables where pubname = '"
+                        + config.publicationName() + "'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        return tables;
     }
 }

@@ -17,6 +17,8 @@ public final class DebeziumProperties {
     public static final String HEARTBEAT_TABLE = "usersync.capture_heartbeat";
     public static final String PROFILE_TABLE = "public.users";
     public static final String SIGNAL_TABLE = "usersync.capture_signal";
+    /** The prefix of the logical decoding messages that announce a username set outside the pipeline (V6). */
+    public static final String USERNAME_MESSAGE_PREFIX = "usersync.username";
 
     private static final long MAX_QUEUE_BYTES = 16L * 1024 * 1024;
 
@@ -28,14 +30,20 @@ public final class DebeziumProperties {
         return config.slotName() + "." + CAPTURED_TABLE;
     }
 
-    /** Debezium's destination for changes of {@code public.users}. */
+    /** Debezium's destination for the rows of {@code public.users} in the initial snapshot. */
     public static String profileDestination(CaptureConfig config) {
         return config.slotName() + "." + PROFILE_TABLE;
     }
 
+    /** Debezium's destination for logical decoding messages. */
+    public static String messageDestination(CaptureConfig config) {
+        return config.slotName() + ".message";
+    }
+
     /**
-     * The tables in the publication: auth.users, the heartbeat, the signal table (Debezium must see its
-     * inserts in the stream), and public.users when reservations are captured.
+     * The captured tables: auth.users, the heartbeat, the signal table (Debezium must see its inserts in the
+     * stream), and public.users when reservations are captured. The {@link Publication} has all but
+     * public.users, so that one is read by the initial snapshot only.
      */
     public static String tables(CaptureConfig config) {
         return CAPTURED_TABLE + "," + HEARTBEAT_TABLE + "," + SIGNAL_TABLE
@@ -85,10 +93,16 @@ public final class DebeziumProperties {
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", config.slotName());
         props.setProperty("publication.name", config.publicationName());
-        props.setProperty("publication.autocreate.mode", "filtered");
+        // Capture keeps the publication itself (Publication), without public.users.
+        props.setProperty("publication.autocreate.mode", "disabled");
         // The heartbeat table is captured too: its changes move the slot when auth.users is idle.
         props.setProperty("table.include.list", tables(config));
         props.setProperty("column.include.list", columns());
+        if (config.reservationsTopic() != null) {
+            props.setProperty("message.prefix.include.list", USERNAME_MESSAGE_PREFIX.replace(".", "\\."));
+        } else {
+            props.setProperty("message.prefix.exclude.list", ".*");
+        }
         props.setProperty("snapshot.mode", "initial");
         props.setProperty("tombstones.on.delete", "true");
         // Resyncs: a row in the signal table starts an incremental snapshot, read as "op":"r" changes.

@@ -1,5 +1,6 @@
 package io.usersync.capture.engine;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,9 +27,9 @@ import io.debezium.engine.DebeziumEngine;
 import io.usersync.capture.CaptureConfig;
 
 /**
- * Publishes each batch of {@code auth.users} changes to the CDC topic (and of {@code public.users} to the
- * reservations topic), keyed by user id, and marks the
- * batch processed only after Kafka acknowledged every record of it: Debezium's offsets never run ahead
+ * Publishes each batch of {@code auth.users} changes to the CDC topic (and the snapshot rows of
+ * {@code public.users} and the username announcements to the reservations topic), keyed by user id, and marks
+ * the batch processed only after Kafka acknowledged every record of it: Debezium's offsets never run ahead
  * of what Kafka holds.
  */
 public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>>, AutoCloseable {
@@ -38,14 +39,19 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
 
     private final Producer<String, String> producer;
     private final Map<String, String> topicByDestination;
+    private final String messageDestination;
 
     /**
      * @param topicByDestination the Kafka topic for each Debezium destination that is published; changes of
      *                           any other destination (the heartbeat table) are only marked processed
+     * @param messageDestination the destination of logical decoding messages, whose key is their prefix and
+     *                           whose content names the user
      */
-    public KafkaChangePublisher(Producer<String, String> producer, Map<String, String> topicByDestination) {
+    public KafkaChangePublisher(Producer<String, String> producer, Map<String, String> topicByDestination,
+            String messageDestination) {
         this.producer = producer;
         this.topicByDestination = Map.copyOf(topicByDestination);
+        this.messageDestination = messageDestination;
     }
 
     /**
@@ -64,9 +70,10 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         topics.put(DebeziumProperties.capturedDestination(config), config.topic());
         if (config.reservationsTopic() != null) {
             topics.put(DebeziumProperties.profileDestination(config), config.reservationsTopic());
+            topics.put(DebeziumProperties.messageDestination(config), config.reservationsTopic());
         }
         return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
-                topics);
+                topics, DebeziumProperties.messageDestination(config));
     }
 
     @Override
@@ -76,7 +83,8 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         for (ChangeEvent<String, String> record : records) {
             String topic = topicByDestination.get(record.destination());
             if (topic != null) {
-                sends.add(producer.send(new ProducerRecord<>(topic, userId(record.key()), record.value())));
+                String key = record.destination().equals(messageDestination) ? announcedUserId(record.value()) : userId(record.key());
+                sends.add(producer.send(new ProducerRecord<>(topic, key, record.value())));
             }
         }
         for (Future<RecordMetadata> send : sends) {
@@ -108,6 +116,24 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
             // Stops the engine with these changes unmarked: they are read again on the next start.
             throw new DebeziumException("Kafka did not acknowledge a change; capture stops without moving its offset",
                     e.getCause());
+        }
+    }
+
+    /**
+     * The user a username announcement names: its content is {@code {"id": ..., "username": ...}}, base64 in
+     * Debezium's JSON. Null when the message is not one: anyone may emit a message with this prefix, and the
+     * stream processor sends what it cannot read to the dead letters, where capture would have to stop.
+     */
+    static String announcedUserId(String messageEvent) {
+        try {
+            JsonNode content = MAPPER.readTree(messageEvent).path("message").path("content");
+            if (!content.isTextual()) {
+                return null;
+            }
+            JsonNode id = MAPPER.readTree(content.binaryValue()).path("id");
+            return id.isTextual() ? id.asText() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.engine.DebeziumProperties;
+import io.usersync.capture.engine.Publication;
 
 /**
  * Checks, before Debezium starts, what users most often get wrong, and reports all of it at once with
@@ -78,25 +81,27 @@ public final class Preflight {
 
     private void checkPublication(Connection connection, List<String> problems) throws SQLException {
         String publication = config.publicationName();
-        String create = "CREATE PUBLICATION " + publication + " FOR TABLE "
-                + DebeziumProperties.tables(config).replace(",", ", ") + ";";
-        if (!queryBoolean(connection, "select exists(select 1 from pg_publication where pubname = ?)", publication)) {
-            boolean canCreate = queryBoolean(connection, "select r.rolsuper or (pg_has_role(current_user, c.relowner, 'USAGE')"
-                    + " and has_database_privilege(current_database(), 'CREATE'))"
-                    + " from pg_roles r, pg_class c where r.rolname = current_user and c.oid = 'auth.users'::regclass");
-            if (!canCreate) {
+        Set<String> published = Publication.publishedTables(connection, publication);
+        if (Publication.isAsNeeded(published)) {
+            return;
+        }
+        boolean mayCreate = queryBoolean(connection, "select r.rolsuper or (pg_has_role(current_user, c.relowner, 'USAGE')"
+                + " and has_database_privilege(current_database(), 'CREATE'))"
+                + " from pg_roles r, pg_class c where r.rolname = current_user and c.oid = 'auth.users'::regclass");
+        if (published == null) {
+            if (!mayCreate) {
                 problems.add("publication '" + publication + "' does not exist and user '" + config.database().user()
-                        + "' cannot create it. Fix: as the owner of auth.users, run " + create);
+                        + "' cannot create it. Fix: as the owner of auth.users, run " + Publication.createStatement(publication) + ";");
             }
             return;
         }
-        for (String table : DebeziumProperties.tables(config).split(",")) {
-            String[] schemaAndName = table.split("\\.");
-            if (!queryBoolean(connection, "select exists(select 1 from pg_publication_tables where pubname = ?"
-                    + " and schemaname = ? and tablename = ?)", publication, schemaAndName[0], schemaAndName[1])) {
-                problems.add("publication '" + publication + "' exists but does not publish " + table + ". "
-                        + "Fix: ALTER PUBLICATION " + publication + " ADD TABLE " + table + ";");
-            }
+        boolean mayAlter = mayCreate && queryBoolean(connection, "select pg_has_role(current_user, pubowner, 'USAGE')"
+                + " from pg_publication where pubname = ?", publication);
+        if (!mayAlter) {
+            problems.add("publication '" + publication + "' publishes " + new TreeSet<>(published) + ", not what capture reads"
+                    + " (auth.users, the heartbeat and the signal table; public.users no longer) and user '"
+                    + config.database().user() + "' cannot change it. Fix: as the owner of auth.users, run "
+                    + Publication.alterStatement(publication) + ";");
         }
     }
 

@@ -13,10 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.usersync.processor.username.UsernameBase;
 
 /**
- * Turns a captured change of {@code public.users(id, username)} into a reservation of that username
- * for that user: usernames of an adopted database, or set by the application, are never handed out again.
- * The pipeline's own writes come back here too: when this task owns the username's root it sees that the
- * user holds the name already and drops the echo; otherwise the owning task does.
+ * Turns a row of {@code public.users(id, username)} (capture's initial snapshot of an adopted database) or an
+ * announcement of a username set outside the pipeline (a logical decoding message, {@code "op":"m"}, whose
+ * content is {@code {"id": ..., "username": ...}}) into a reservation of that username for that user: it is
+ * never handed out again. A write of the pipeline's own that is announced all the same comes back here too:
+ * when this task owns the username's root it sees that the user holds the name already and drops the echo;
+ * otherwise the owning task does.
  */
 final class ReservationParser implements Processor<String, byte[], String, Parsed<UsernameClaim>> {
 
@@ -54,9 +56,17 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
             DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op").forward(context, record, metrics);
             return;
         }
-        JsonNode after = json.path("after");
-        String userId = after.path("id").asText(null);
-        String username = after.path("username").asText(null);
+        JsonNode row = json.path("after");
+        if ("m".equals(json.path("op").asText())) {
+            row = announcedRow(json.path("message").path("content"));
+            if (row == null) {
+                DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "the announcement's content is not a JSON object")
+                        .forward(context, record, metrics);
+                return;
+            }
+        }
+        String userId = row.path("id").asText(null);
+        String username = row.path("username").asText(null);
         if ("d".equals(json.path("op").asText()) || username == null) {
             return;
         }
@@ -70,6 +80,19 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
             return;
         }
         context.forward(record.withKey(root).withValue(Parsed.ok(UsernameClaim.reserve(userId, lowerCase))));
+    }
+
+    /** The {@code {"id": ..., "username": ...}} of an announcement, base64 in Debezium's JSON; null if it is not one. */
+    private static JsonNode announcedRow(JsonNode content) {
+        if (!content.isTextual()) {
+            return null;
+        }
+        try {
+            JsonNode row = JsonSerde.MAPPER.readTree(content.binaryValue());
+            return row != null && row.isObject() ? row : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
 }

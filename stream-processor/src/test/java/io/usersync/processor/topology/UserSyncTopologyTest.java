@@ -5,6 +5,7 @@ import static io.usersync.processor.topology.ChangeEvents.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -376,6 +377,39 @@ class UserSyncTopologyTest {
 
         List<UserProfile> profiles = fixture.readProfiles();
         assertThat(profiles).extracting(UserProfile::username).containsExactly("captain", "dave");
+    }
+
+    @Test
+    void shouldAdoptAUsernameTheApplicationSetWhenItIsAnnounced() {
+        String id = signUp("frank@example.com");
+        fixture.readProfiles();
+        fixture.reservations.pipeInput("usersync.username", announcement("{\"id\":\"" + id + "\",\"username\":\"Skipper\"}"));
+        signUp("skipper@example.org");
+
+        List<UserProfile> profiles = fixture.readProfiles();
+        assertThat(profiles).extracting(UserProfile::username).containsExactly("skipper", "skipper2");
+        assertThat(profiles.get(0).id()).isEqualTo(id);
+    }
+
+    @Test
+    void shouldSendAnAnnouncementThatNamesNoUserToTheDeadLetterTopic() {
+        byte[] notJson = announcement("not json");
+        fixture.reservations.pipeInput("usersync.username", notJson);
+        fixture.reservations.pipeInput("usersync.username", announcement("{\"username\":\"ghost\"}"));
+
+        List<TestRecord<String, byte[]>> deadLetters = fixture.deadLetters.readRecordsToList();
+        assertThat(deadLetters).extracting(record -> header(record.headers(), DeadLetterHeaders.REASON))
+                .containsExactly("not-a-change-event", "missing-id");
+        assertThat(deadLetters.get(0).value()).isEqualTo(notJson);
+        signUp("ghost@example.com");
+        assertThat(onlyProfile().username()).isEqualTo("ghost");
+    }
+
+    /** A logical decoding message as capture publishes it: Debezium's JSON, the content in base64. */
+    private static byte[] announcement(String content) {
+        return ChangeEvents.bytes("{\"op\":\"m\",\"ts_ms\":1,\"source\":{\"lsn\":7},\"message\":{\"prefix\":"
+                + "\"usersync.username\",\"content\":\""
+                + Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)) + "\"}}");
     }
 
     @Test
