@@ -99,6 +99,25 @@ class ApplicationIT {
     }
 
     @Test
+    void shouldNeverHandOutAUsernameTheAppSetAndKeepItForItsUser() throws Exception {
+        application = Application.start(config(Files.createTempDirectory("usersync-app-it")));
+        awaitHealth(200);
+        UUID ivan = signUp("ivan@example.com", "{}");
+        await().atMost(Duration.ofMinutes(1)).until(() -> "ivan".equals(username(ivan)));
+
+        String renamedAt = column(ivan, "clock_timestamp()::text");
+        execute("update public.users set username = 'kate' where id = ?", ivan);
+        // The pipeline adopts the rename: it writes the row again with the new name.
+        await().atMost(Duration.ofMinutes(1)).until(() -> column(ivan, "synced_at > '" + renamedAt + "'").equals("t"));
+        UUID kate = signUp("kate@example.com", "{}");
+        execute("update auth.users set raw_user_meta_data = '{\"full_name\":\"Ivan Petrov\"}', updated_at = now() where id = ?", ivan);
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> username(kate) != null && "Ivan Petrov".equals(column(ivan, "full_name")));
+        assertThat(username(kate)).isEqualTo("kate2");
+        assertThat(username(ivan)).isEqualTo("kate");
+    }
+
+    @Test
     void shouldReturnTheResyncedRowFromSyncWithWait() throws Exception {
         application = Application.start(config(Files.createTempDirectory("usersync-app-it")));
         awaitHealth(200);
