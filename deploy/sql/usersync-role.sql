@@ -33,9 +33,12 @@ create policy users_pipeline_all on public.users for all to usersync_pipeline us
 grant usage on schema usersync to usersync_pipeline;
 grant select, insert, update, delete on all tables in schema usersync to usersync_pipeline;
 
--- The publication capture reads. Only its owner may create it, and a replication role receives every
--- published column: the column list keeps password hashes and tokens out of the WAL stream it can read.
--- public.users is not in it: usernames set outside the pipeline come as messages (migration V6).
+-- The publication capture reads; only its owner may create it. Whole rows of auth.users: with a column
+-- list, Debezium 3.6 maps the columns of every change after a resync (an incremental snapshot) wrongly
+-- (PipelineRoleIT resyncs, then signs up). Capture's column.include.list keeps password hashes and tokens
+-- out of Kafka; the WAL stream of this publication carries them to whoever holds the slot, so keep the
+-- role's password as secret as the database owner's. public.users is not in it: usernames set outside the
+-- pipeline come as messages (migration V6).
 do $$
 begin
     if not exists (select 1 from pg_publication where pubname = 'usersync') then
@@ -43,8 +46,4 @@ begin
     end if;
 end
 $$;
-alter publication usersync set table
-    auth.users (id, email, phone, raw_app_meta_data, raw_user_meta_data, email_confirmed_at, phone_confirmed_at,
-                last_sign_in_at, created_at, updated_at, deleted_at, is_anonymous, is_sso_user),
-    usersync.capture_heartbeat,
-    usersync.capture_signal;
+alter publication usersync set table auth.users, usersync.capture_heartbeat, usersync.capture_signal;

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,6 +24,8 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.EmbeddedServers;
+import io.usersync.capture.CaptureConfig;
+import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.schemas.testing.AuthUsersTable;
 
 /**
@@ -69,6 +72,13 @@ class PipelineRoleIT {
         await().atMost(Duration.ofMinutes(1)).until(() -> "ada".equals(column(ada, "username")));
         auth.setUserMetadata(ada, "{\"full_name\":\"Ada King\"}");
         await().atMost(Duration.ofSeconds(30)).until(() -> "Ada King".equals(column(ada, "full_name")));
+        // A resync re-reads the table through the column-listed publication; changes after it still map right.
+        new ResyncSignal(new CaptureConfig.DatabaseConnection(owner.dbUrl().orElseThrow(), ROLE, PASSWORD))
+                .requestUsers(List.of(ada));
+        UUID bob = auth.signUp("bob@example.com", "{\"full_name\":\"Bob Stone\"}", "{\"provider\":\"email\",\"providers\":[\"email\"]}");
+        await().atMost(Duration.ofMinutes(1)).until(() -> "bob".equals(column(bob, "username")));
+        assertThat(column(bob, "email")).isEqualTo("bob@example.com");
+        assertThat(column(bob, "full_name")).isEqualTo("Bob Stone");
         auth.delete(ada);
         await().atMost(Duration.ofSeconds(30)).until(() -> column(ada, "id") == null);
 
