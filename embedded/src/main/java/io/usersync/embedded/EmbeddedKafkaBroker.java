@@ -141,6 +141,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 // The log cleaner takes its whole dedupe buffer from the heap when it starts: 128 MB by
                 // default, half of a small process's heap. 8 MB cleans about 350,000 keys per pass.
                 Map.entry("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024)),
+                // Kafka's thread counts size a dedicated server (8 request handlers, 3 network threads, 10
+                // background threads); in-process the broker shares the pipeline's cores and memory.
+                Map.entry("num.io.threads", "2"),
+                Map.entry("num.network.threads", "2"),
+                Map.entry("background.threads", "2"),
+                Map.entry("group.coordinator.threads", "1"),
                 Map.entry("auto.create.topics.enable", "false")));
         return props;
     }
