@@ -60,13 +60,18 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
+        return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
+                topicsByDestination(config));
+    }
+
+    /** auth.users changes to the CDC topic, public.users changes to the reservations topic when it is captured. */
+    static Map<String, String> topicsByDestination(CaptureConfig config) {
         Map<String, String> topics = new HashMap<>();
         topics.put(DebeziumProperties.capturedDestination(config), config.topic());
         if (config.reservationsTopic() != null) {
             topics.put(DebeziumProperties.profileDestination(config), config.reservationsTopic());
         }
-        return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
-                topics);
+        return topics;
     }
 
     @Override
