@@ -104,17 +104,24 @@ class KafkaChangePublisherTest {
         });
     }
 
+    /** Hands the batch over on the engine's thread, as Debezium does, and returns once every change was sent. */
+    private Future<Void> handOver(MockProducer<String, String> producer, List<ChangeEvent<String, String>> batch,
+            RecordingCommitter committer) {
+        Future<Void> handled = engineThread.submit(() -> {
+            publisher(producer).handleBatch(batch, committer);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == batch.size());
+        return handled;
+    }
+
     @Test
     void shouldMarkTheBatchProcessedOnlyAfterKafkaAcknowledgedEveryChange() throws Exception {
         MockProducer<String, String> producer = producer(false);
         RecordingCommitter committer = new RecordingCommitter();
         List<ChangeEvent<String, String>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
 
-        Future<Void> handled = engineThread.submit(() -> {
-            publisher(producer).handleBatch(batch, committer);
-            return null;
-        });
-        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 2);
+        Future<Void> handled = handOver(producer, batch, committer);
         producer.completeNext();
 
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> committer.processed.isEmpty());
@@ -130,11 +137,7 @@ class KafkaChangePublisherTest {
         RecordingCommitter committer = new RecordingCommitter();
         List<ChangeEvent<String, String>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
 
-        Future<Void> handled = engineThread.submit(() -> {
-            publisher(producer).handleBatch(batch, committer);
-            return null;
-        });
-        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 2);
+        Future<Void> handled = handOver(producer, batch, committer);
         producer.completeNext();
         producer.errorNext(new IllegalStateException("broker gone"));
 
