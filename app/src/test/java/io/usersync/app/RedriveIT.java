@@ -45,7 +45,7 @@ import io.usersync.app.run.StageConfigs;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.profile.UserProfile;
-import io.usersync.sink.SinkStage;
+import io.usersync.sink.deadletter.DeadLetterReasons;
 
 /**
  * A dead letter redriven once its cause is fixed lands in public.users; a second redrive does nothing. Dead
@@ -115,7 +115,7 @@ class RedriveIT {
                 new StringSerializer(), new StringSerializer())) {
             for (String topic : forged) {
                 ProducerRecord<String, String> letter = new ProducerRecord<>(TopicNames.DEAD_LETTERS, attacker, "{\"forged\":true}");
-                Map.of(DeadLetterHeaders.STAGE, "sink", DeadLetterHeaders.REASON, SinkStage.REASON_REJECTED,
+                Map.of(DeadLetterHeaders.STAGE, "sink", DeadLetterHeaders.REASON, DeadLetterReasons.REJECTED_BY_DATABASE,
                         DeadLetterHeaders.SOURCE_TOPIC, topic, DeadLetterHeaders.SOURCE_PARTITION, "0",
                         DeadLetterHeaders.SOURCE_OFFSET, "0").forEach((name, value) ->
                         letter.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
@@ -171,7 +171,8 @@ class RedriveIT {
     }
 
     private static List<DeadLetter> rejected(List<DeadLetter> letters, String user) {
-        return letters.stream().filter(l -> user.equals(l.key()) && SinkStage.REASON_REJECTED.equals(l.reason())).toList();
+        return letters.stream()
+                .filter(l -> user.equals(l.key()) && DeadLetterReasons.REJECTED_BY_DATABASE.equals(l.reason())).toList();
     }
 
     private static Connection connect() throws SQLException {

@@ -20,23 +20,32 @@ final class CaptureTopic {
     }
 
     static void ensureExists(CaptureConfig config) {
-        List<String> names = new ArrayList<>(List.of(config.topic()));
-        if (config.reservationsTopic() != null) {
-            names.add(config.reservationsTopic());
-        }
+        List<String> names = names(config);
         try (Admin admin = Admin.create(config.kafka().clientProperties(Map.of()))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = names.stream()
-                    .filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                    .toList();
-            admin.createTopics(missing).all().get();
+            admin.createTopics(missing(config, admin.listTopics().names().get())).all().get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics " + names + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + names, e);
         }
+    }
+
+    /** The CDC topic, and the reservations topic when public.users is captured. */
+    static List<String> names(CaptureConfig config) {
+        List<String> names = new ArrayList<>(List.of(config.topic()));
+        if (config.reservationsTopic() != null) {
+            names.add(config.reservationsTopic());
+        }
+        return names;
+    }
+
+    /** The topics to create, given those that exist: compacted, with the configured partitions. */
+    static List<NewTopic> missing(CaptureConfig config, Set<String> existing) {
+        return names(config).stream()
+                .filter(name -> !existing.contains(name))
+                .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                .toList();
     }
 }

@@ -46,6 +46,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.schemas.testing.TestDatabase;
+import io.usersync.sink.deadletter.DeadLetterReasons;
 
 class SinkIT {
 
@@ -195,7 +196,7 @@ class SinkIT {
         assertThat(deadLetter.key()).isEqualTo(poisoned);
         assertThat(MAPPER.readValue(deadLetter.value(), UserProfile.class).username()).isEqualTo("taken");
         assertThat(header(deadLetter, DeadLetterHeaders.STAGE)).isEqualTo("sink");
-        assertThat(header(deadLetter, DeadLetterHeaders.REASON)).isEqualTo(SinkStage.REASON_REJECTED);
+        assertThat(header(deadLetter, DeadLetterHeaders.REASON)).isEqualTo(DeadLetterReasons.REJECTED_BY_DATABASE);
         assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).contains("users_username_lower_key");
         assertThat(header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(config.profilesTopic());
         assertThat(header(deadLetter, DeadLetterHeaders.SOURCE_OFFSET)).isNotBlank();

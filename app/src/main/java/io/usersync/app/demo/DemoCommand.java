@@ -26,7 +26,10 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.config.Setting;
+import io.usersync.app.reconcile.DriftReport;
+import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
+import io.usersync.app.run.StageConfigs;
 import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -74,8 +77,10 @@ public final class DemoCommand implements Callable<Integer> {
             SignUps signUps = new SignUps(42);
             List<UUID> ids = signUps.insert(connection, users, rate);
             int renamed = changeSome(connection, ids);
-            boolean synced = awaitSync(connection);
-            printSummary(application, connection, renamed);
+            // No grace period: once the demo stops writing, every difference left is one the pipeline owes.
+            Reconciler reconciler = new Reconciler(StageConfigs.database(application.config()), Duration.ZERO);
+            boolean synced = awaitSync(connection, reconciler);
+            printSummary(application, connection, reconciler, renamed);
             if (keepRunning) {
                 printConnectionHelp(application);
                 new CountDownLatch(1).await();
@@ -110,35 +115,39 @@ public final class DemoCommand implements Callable<Integer> {
         return renamed;
     }
 
-    /** Live users in auth.users, rows in public.users, and how many rows match their user. */
-    private record Counts(long live, long rows, long matching) {
+    /**
+     * Live users in auth.users, rows in public.users, and what reconcile finds out of step between them: it
+     * normalizes each auth.users row with the pipeline's own code and compares the result with the row.
+     */
+    private record Counts(long live, long rows, DriftReport drift) {
+
         boolean inSync() {
-            return live == rows && rows == matching;
+            return live == rows && drift.total() == 0;
+        }
+
+        /** Live users whose row is there and equal to what the pipeline makes of their auth.users row. */
+        long synced() {
+            return Math.max(0, live - drift.missing().size() - drift.drifted().size());
         }
     }
 
-    private static Counts counts(Connection connection) throws SQLException {
+    private static Counts counts(Connection connection, Reconciler reconciler) throws SQLException {
+        DriftReport drift = reconciler.run();
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
-                select (select count(*) from auth.users where deleted_at is null),
-                       (select count(*) from public.users),
-                       (select count(*) from auth.users a join public.users u on u.id = a.id
-                         where a.deleted_at is null
-                           and u.full_name is not distinct from coalesce(nullif(a.raw_user_meta_data ->> 'full_name', ''),
-                               nullif(a.raw_user_meta_data ->> 'name', ''), nullif(a.raw_user_meta_data ->> 'user_name', ''),
-                               nullif(a.raw_user_meta_data ->> 'preferred_username', '')))
+                select (select count(*) from auth.users where deleted_at is null), (select count(*) from public.users)
                 """)) {
             rs.next();
-            return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            return new Counts(rs.getLong(1), rs.getLong(2), drift);
         }
     }
 
-    private static boolean awaitSync(Connection connection) throws SQLException, InterruptedException {
+    private static boolean awaitSync(Connection connection, Reconciler reconciler) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
-        Counts counts = counts(connection);
+        Counts counts = counts(connection, reconciler);
         while (!counts.inSync() && System.nanoTime() < deadline) {
             progress(counts);
             TimeUnit.MILLISECONDS.sleep(200);
-            counts = counts(connection);
+            counts = counts(connection, reconciler);
         }
         progress(counts);
         System.out.println();
@@ -146,15 +155,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void progress(Counts counts) {
-        long done = Math.min(counts.matching(), counts.live());
+        long done = Math.min(counts.synced(), counts.live());
         int filled = counts.live() == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * done / counts.live());
         System.out.printf("\rSyncing [%s%s] %,d/%,d users in public.users", "#".repeat(filled),
                 ".".repeat(BAR_WIDTH - filled), done, counts.live());
         System.out.flush();
     }
 
-    private void printSummary(Application application, Connection connection, int renamed) throws Exception {
-        Counts counts = counts(connection);
+    private void printSummary(Application application, Connection connection, Reconciler reconciler, int renamed)
+            throws Exception {
+        Counts counts = counts(connection, reconciler);
         Timer latency = application.registry().find("usersync.sync.latency").timer();
         String percentiles = "n/a";
         if (latency != null) {
@@ -171,6 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("  %-34s %,10d%n", "renamed after sign-up", renamed);
         System.out.printf("  %-34s %,10d%n", "users in auth.users (not deleted)", counts.live());
         System.out.printf("  %-34s %,10d%n", "rows in public.users", counts.rows());
+        System.out.printf("  %-34s %,10d%n", "out of step (as reconcile finds)", counts.drift().total());
         System.out.printf("  %-34s %10s%n", "every user synced", counts.inSync() ? "yes" : "NO");
         System.out.printf("  %-34s %,10d%n", "dead letters", deadLetters(application.config()));
         System.out.printf("  %-34s %s%n", "latency p50 / p95 / p99", percentiles);

@@ -66,14 +66,22 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
+        return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
+                topicsByDestination(config), DebeziumProperties.messageDestination(config));
+    }
+
+    /**
+     * auth.users changes to the CDC topic; public.users snapshot rows and username announcements to the
+     * reservations topic when it is captured.
+     */
+    static Map<String, String> topicsByDestination(CaptureConfig config) {
         Map<String, String> topics = new HashMap<>();
         topics.put(DebeziumProperties.capturedDestination(config), config.topic());
         if (config.reservationsTopic() != null) {
             topics.put(DebeziumProperties.profileDestination(config), config.reservationsTopic());
             topics.put(DebeziumProperties.messageDestination(config), config.reservationsTopic());
         }
-        return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
-                topics, DebeziumProperties.messageDestination(config));
+        return topics;
     }
 
     @Override

@@ -45,6 +45,22 @@ public final class ResyncSignal {
     }
 
     private String signal(Collection<UUID> userIds) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+                PreparedStatement statement = connection.prepareStatement("insert into " + DebeziumProperties.SIGNAL_TABLE
+                        + " (id, type, data) values (?, 'execute-snapshot', ?)")) {
+            statement.setString(1, id);
+            statement.setString(2, snapshotRequest(userIds));
+            statement.executeUpdate();
+        }
+        return id;
+    }
+
+    /**
+     * The data of an {@code execute-snapshot} signal: an incremental snapshot of auth.users, filtered to the
+     * given users (all users when none are given).
+     */
+    static String snapshotRequest(Collection<UUID> userIds) {
         ObjectNode data = MAPPER.createObjectNode();
         data.put("type", "incremental");
         data.putArray("data-collections").add(DebeziumProperties.CAPTURED_TABLE);
@@ -55,14 +71,6 @@ public final class ResyncSignal {
                     .put("data-collection", DebeziumProperties.CAPTURED_TABLE)
                     .put("filter", "id in (" + ids + ")");
         }
-        String id = UUID.randomUUID().toString();
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
-                PreparedStatement statement = connection.prepareStatement("insert into " + DebeziumProperties.SIGNAL_TABLE
-                        + " (id, type, data) values (?, 'execute-snapshot', ?)")) {
-            statement.setString(1, id);
-            statement.setString(2, data.toString());
-            statement.executeUpdate();
-        }
-        return id;
+        return data.toString();
     }
 }

@@ -18,11 +18,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.usersync.sink.SinkConfig;
-import io.usersync.sink.SinkStage;
+import io.usersync.sink.SinkConnectionPool;
 import io.usersync.sink.batch.Batch;
 import io.usersync.sink.batch.ProfileBuffer;
 import io.usersync.sink.batch.ProfileRecords;
 import io.usersync.sink.batch.ProfileWrite;
+import io.usersync.sink.deadletter.DeadLetterReasons;
 import io.usersync.sink.deadletter.KafkaDeadLetterReporter;
 import io.usersync.sink.write.ProfileWriter;
 
@@ -45,7 +46,7 @@ public final class ProfilesReplay {
 
     /** @param progress told the number of records read so far, after every batch */
     public Result run(LongConsumer progress) throws SQLException {
-        try (HikariDataSource dataSource = SinkStage.dataSource(config);
+        try (HikariDataSource dataSource = SinkConnectionPool.open(config);
                 KafkaDeadLetterReporter deadLetters = KafkaDeadLetterReporter.create(config.kafka(),
                         config.deadLetterTopic());
                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
@@ -76,7 +77,7 @@ public final class ProfilesReplay {
                     Batch drained = buffer.drain();
                     // No offsets: a replay must not move the running sink's stored position.
                     ProfileWriter.Result result = writer.write(new Batch(drained.writes(), Map.of()),
-                            (write, error) -> deadLetters.report(write, SinkStage.REASON_REJECTED, error));
+                            (write, error) -> deadLetters.report(write, DeadLetterReasons.REJECTED_BY_DATABASE, error));
                     upserted += result.upserted();
                     deleted += result.deleted();
                     rejected += result.rejected();

@@ -7,8 +7,13 @@ import java.util.Set;
 
 /**
  * Derives the base of a username: from the email's local part (before any {@code +tag}), else the full
- * name, else {@code user}. Lower-case, accents folded, {@code [a-z0-9_]} only, 3 to 24 characters.
+ * name, else {@code user}. Lower-case, accents folded; separators ({@code .}, {@code -}, {@code _},
+ * whitespace) become one {@code _}, so {@code plain.jane} reads {@code plain_jane}; anything else outside
+ * {@code [a-z0-9_]} is dropped; no leading or trailing {@code _}; 3 to 24 characters.
  * Candidates are the base, then {@code base2}, {@code base3}, ...; a reserved word never stands alone.
+ *
+ * <p>The rule only makes bases for users who have no username yet: a user keeps the username they were
+ * given (the user-state store, and the profiles topic in a fresh deployment), even one an earlier rule made.
  */
 public final class UsernameBase {
 
@@ -68,8 +73,7 @@ public final class UsernameBase {
         if (plus >= 0) {
             local = local.substring(0, plus);
         }
-        // Dots do not tell people apart (a.lice and alice are one name to a reader).
-        return sanitize(local.replace(".", ""));
+        return sanitize(local);
     }
 
     static String sanitize(String text) {
@@ -89,12 +93,18 @@ public final class UsernameBase {
                 out.append(replacement);
             } else if ((codePoint >= 'a' && codePoint <= 'z') || (codePoint >= '0' && codePoint <= '9')) {
                 out.append((char) codePoint);
-            } else if (out.length() > 0 && out.charAt(out.length() - 1) != '_') {
+            } else if (isSeparator(codePoint) && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
                 out.append('_');
             }
         }
         String base = trimUnderscores(out.length() > MAX_LENGTH ? out.substring(0, MAX_LENGTH) : out.toString());
         return base.length() >= MIN_LENGTH ? base : null;
+    }
+
+    /** What separates words in a name or a local part; other punctuation is dropped without a trace. */
+    private static boolean isSeparator(int codePoint) {
+        return codePoint == '.' || codePoint == '-' || codePoint == '_'
+                || Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint);
     }
 
     private static String trimUnderscores(String text) {

@@ -88,6 +88,10 @@ final class TopologyFixture implements AutoCloseable {
         return driver.getKeyValueStore(UsernameClaimProcessor.STORE);
     }
 
+    KeyValueStore<String, UserState> userStates() {
+        return driver.getKeyValueStore(UserStateProcessor.STORE);
+    }
+
     double counter(String name, String... tags) {
         var counter = registry.find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();

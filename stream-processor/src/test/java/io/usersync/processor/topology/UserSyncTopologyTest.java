@@ -14,6 +14,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.schemas.cdc.AuthUserRow;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.profile.ProfileHeaders;
@@ -68,7 +69,7 @@ class UserSyncTopologyTest {
 
         UserProfile profile = onlyProfile();
         assertThat(profile.id()).isEqualTo(id);
-        assertThat(profile.username()).isEqualTo("adalovelace");
+        assertThat(profile.username()).isEqualTo("ada_lovelace");
         assertThat(profile.fullName()).isEqualTo("Ada Lovelace");
         assertThat(profile.avatarUrl()).isEqualTo("https://lh3.googleusercontent.com/a/x");
         assertThat(profile.emailVerified()).isTrue();
@@ -93,7 +94,7 @@ class UserSyncTopologyTest {
         signUp("plain.person@example.com");
 
         UserProfile profile = onlyProfile();
-        assertThat(profile.username()).isEqualTo("plainperson");
+        assertThat(profile.username()).isEqualTo("plain_person");
         assertThat(profile.fullName()).isNull();
         assertThat(profile.emailVerified()).isFalse();
     }
@@ -139,10 +140,10 @@ class UserSyncTopologyTest {
     }
 
     @Test
-    void shouldGiveAliceAliceAndALiceTheUsernamesAliceAlice2AndAlice3() {
+    void shouldGiveAliceAliceAndAliceTheUsernamesAliceAlice2AndAlice3() {
         signUp("alice@example.com");
         signUp("Alice@example.org");
-        signUp("a.lice+x@example.net");
+        signUp("alice+x@example.net");
 
         assertThat(fixture.readProfiles()).extracting(UserProfile::username).containsExactly("alice", "alice2", "alice3");
         assertThat(fixture.counter("usersync.processor.username.collisions")).isEqualTo(2);
@@ -342,6 +343,38 @@ class UserSyncTopologyTest {
         assertThat(profiles.get(profiles.size() - 1).key()).isEqualTo(id);
         assertThat(profiles.get(profiles.size() - 1).value().username()).isEqualTo("bob7");
         assertThat(profiles.get(0).value().username()).isEqualTo("bob");
+    }
+
+    @Test
+    void shouldKeepAUsernameAnEarlierRuleGaveWhenAFreshDeploymentReplaysTheUser() {
+        String id = id();
+        fixture.existingProfiles.pipeInput(id, new UserProfile(id, "plain.jane@example.com", "plainjane", null, null,
+                "email", List.of("email"), false, false, null, null, null, 5, 5, false));
+
+        fixture.send(id, row(id).email("plain.jane@example.com").userMeta("{}").appMeta(EMAIL_APP).read(nextLsn()));
+        String newcomer = signUp("plain.jane@example.org");
+
+        List<TestRecord<String, UserProfile>> profiles = fixture.profiles.readRecordsToList();
+        assertThat(profiles).extracting(TestRecord::key).containsExactly(id, newcomer);
+        assertThat(profiles).extracting(r -> r.value().username()).containsExactly("plainjane", "plain_jane");
+    }
+
+    @Test
+    void shouldKeepAUsernameAnEarlierRuleGaveThroughLaterChangesAndResyncs() {
+        String id = id();
+        long lsn = nextLsn();
+        AuthUserRow row = new AuthUserRow(id, "plain.jane@example.com", null, EMAIL_APP, "{}", null, null, null,
+                "2026-11-01T10:00:00.000000Z", "2026-11-01T10:00:00.000000Z", null, false, false);
+        UserProfile given = ProfileNormalizer.normalize(row).withUsername("plainjane", lsn, 5, false);
+        fixture.usernames().put("plainjane", id);
+        fixture.userStates().put(id, UserState.published(lsn, 5, row, given));
+
+        fixture.send(id, row(id).email("plain.jane@example.com").userMeta("{\"full_name\":\"Jane\"}").appMeta(EMAIL_APP)
+                .update(nextLsn()));
+        fixture.send(id, row(id).email("plain.jane@example.com").userMeta("{\"full_name\":\"Jane\"}").appMeta(EMAIL_APP)
+                .read(nextLsn()));
+
+        assertThat(fixture.readProfiles()).extracting(UserProfile::username).containsExactly("plainjane", "plainjane");
     }
 
     @Test

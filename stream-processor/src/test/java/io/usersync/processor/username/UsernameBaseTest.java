@@ -12,20 +12,50 @@ class UsernameBaseTest {
     }
 
     @Test
-    void shouldDropDotsSoALiceAndAliceShareABase() {
-        assertThat(UsernameBase.of("a.lice@example.com", null)).isEqualTo("alice");
+    void shouldLowerTheCase() {
         assertThat(UsernameBase.of("Alice@example.com", null)).isEqualTo("alice");
     }
 
     @Test
+    void shouldTurnADotIntoAnUnderscore() {
+        assertThat(UsernameBase.of("plain.jane@example.com", null)).isEqualTo("plain_jane");
+    }
+
+    @Test
+    void shouldTurnHyphensAndDotsIntoUnderscores() {
+        assertThat(UsernameBase.of("Jean-Luc.Picard+work@example.com", null)).isEqualTo("jean_luc_picard");
+    }
+
+    @Test
+    void shouldTurnWhitespaceIntoAnUnderscore() {
+        assertThat(UsernameBase.of("ada\tlove\u00a0lace@example.com", null)).isEqualTo("ada_love_lace");
+    }
+
+    @Test
+    void shouldDropPunctuationThatIsNotASeparator() {
+        assertThat(UsernameBase.of("o'brien!@example.com", null)).isEqualTo("obrien");
+        assertThat(UsernameBase.of(null, "Zoë O'Brien")).isEqualTo("zoe_obrien");
+    }
+
+    @Test
     void shouldFoldAccents() {
-        assertThat(UsernameBase.of("josé.müller@example.com", null)).isEqualTo("josemuller");
+        assertThat(UsernameBase.of("josé.müller@example.com", null)).isEqualTo("jose_muller");
         assertThat(UsernameBase.of("straße@example.com", null)).isEqualTo("strasse");
     }
 
     @Test
     void shouldCollapseRunsOfSeparatorsIntoOneUnderscore() {
-        assertThat(UsernameBase.of("--john---smith__@example.com", null)).isEqualTo("john_smith");
+        assertThat(UsernameBase.of("--john-._ smith__@example.com", null)).isEqualTo("john_smith");
+    }
+
+    @Test
+    void shouldNotLetADroppedCharacterLeaveTwoUnderscores() {
+        assertThat(UsernameBase.of("john.'.smith@example.com", null)).isEqualTo("john_smith");
+    }
+
+    @Test
+    void shouldNotEndInAnUnderscoreWhenCutTo24Characters() {
+        assertThat(UsernameBase.of("a".repeat(23) + ".b@example.com", null)).isEqualTo("a".repeat(23));
     }
 
     @Test

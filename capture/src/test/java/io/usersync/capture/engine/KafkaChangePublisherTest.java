@@ -1,0 +1,220 @@
+package io.usersync.capture.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.debezium.DebeziumException;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.usersync.capture.CaptureConfig;
+import io.usersync.capture.CaptureConfigs;
+
+class KafkaChangePublisherTest {
+
+    private static final CaptureConfig CONFIG = CaptureConfigs.withReservations();
+    private static final String USERS = DebeziumProperties.capturedDestination(CONFIG);
+    private static final String PROFILES = DebeziumProperties.profileDestination(CONFIG);
+    private static final String HEARTBEAT = CaptureConfigs.SLOT + "." + DebeziumProperties.HEARTBEAT_TABLE;
+    private static final String ADA = "6a1f4a5e-2f0e-4c37-9d0c-3f1d0e6b7a11";
+    private static final String BOB = "0b7e3c52-8d1a-4f59-a7a4-1e2f3a4b5c6d";
+
+    private final ExecutorService engineThread = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stopEngineThread() {
+        engineThread.shutdownNow();
+    }
+
+    /** A producer whose sends complete at once, or only when the test says so. */
+    private static MockProducer<String, String> producer(boolean acknowledgeAtOnce) {
+        return new MockProducer<>(acknowledgeAtOnce, null, new StringSerializer(), new StringSerializer());
+    }
+
+    private static KafkaChangePublisher publisher(MockProducer<String, String> producer) {
+        return new KafkaChangePublisher(producer, KafkaChangePublisher.topicsByDestination(CONFIG),
+                DebeziumProperties.messageDestination(CONFIG));
+    }
+
+    private static Change change(String destination, String userId, String value) {
+        return new Change("{\"id\":\"" + userId + "\"}", value, destination);
+    }
+
+    @Test
+    void shouldPublishAuthUsersChangesToTheCdcTopicKeyedByThePlainUserIdInOrder() throws Exception {
+        MockProducer<String, String> producer = producer(true);
+        Change ada = change(USERS, ADA, "{\"op\":\"c\"}");
+        Change bob = change(USERS, BOB, "{\"op\":\"u\"}");
+
+        publisher(producer).handleBatch(List.of(ada, bob), new RecordingCommitter());
+
+        assertThat(producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key, ProducerRecord::value)
+                .containsExactly(tuple(CaptureConfigs.CDC_TOPIC, ADA, "{\"op\":\"c\"}"),
+                        tuple(CaptureConfigs.CDC_TOPIC, BOB, "{\"op\":\"u\"}"));
+    }
+
+    @Test
+    void shouldPublishPublicUsersChangesToTheReservationsTopic() throws Exception {
+        MockProducer<String, String> producer = producer(true);
+
+        publisher(producer).handleBatch(List.of(change(PROFILES, ADA, "{\"op\":\"u\"}")), new RecordingCommitter());
+
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(CaptureConfigs.RESERVATIONS_TOPIC);
+    }
+
+    @Test
+    void shouldMarkAHeartbeatProcessedWithoutPublishingIt() throws Exception {
+        MockProducer<String, String> producer = producer(true);
+        RecordingCommitter committer = new RecordingCommitter();
+        Change heartbeat = new Change("{\"id\":1}", "{\"op\":\"u\"}", HEARTBEAT);
+
+        publisher(producer).handleBatch(List.of(heartbeat), committer);
+
+        assertThat(producer.history()).isEmpty();
+        assertThat(committer.processed).containsExactly(heartbeat);
+        assertThat(committer.batchFinished).isTrue();
+    }
+
+    @Test
+    void shouldPublishTheTombstoneOfADeleteWithANullValue() throws Exception {
+        MockProducer<String, String> producer = producer(true);
+        KafkaChangePublisher publisher = publisher(producer);
+
+        publisher.handleBatch(List.of(change(USERS, ADA, null)), new RecordingCommitter());
+
+        assertThat(publisher.supportsTombstoneEvents()).isTrue();
+        assertThat(producer.history()).singleElement().satisfies(record -> {
+            assertThat(record.key()).isEqualTo(ADA);
+            assertThat(record.value()).isNull();
+        });
+    }
+
+    /** Hands the batch over on the engine's thread, as Debezium does, and returns once every change was sent. */
+    private Future<Void> handOver(MockProducer<String, String> producer, List<ChangeEvent<String, String>> batch,
+            RecordingCommitter committer) {
+        Future<Void> handled = engineThread.submit(() -> {
+            publisher(producer).handleBatch(batch, committer);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == batch.size());
+        return handled;
+    }
+
+    @Test
+    void shouldMarkTheBatchProcessedOnlyAfterKafkaAcknowledgedEveryChange() throws Exception {
+        MockProducer<String, String> producer = producer(false);
+        RecordingCommitter committer = new RecordingCommitter();
+        List<ChangeEvent<String, String>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
+
+        Future<Void> handled = handOver(producer, batch, committer);
+        producer.completeNext();
+
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> committer.processed.isEmpty());
+        producer.completeNext();
+        handled.get();
+        assertThat(committer.processed).containsExactlyElementsOf(batch);
+        assertThat(committer.batchFinished).isTrue();
+    }
+
+    @Test
+    void shouldMarkNothingAndStopTheEngineWhenKafkaRefusesAChange() {
+        MockProducer<String, String> producer = producer(false);
+        RecordingCommitter committer = new RecordingCommitter();
+        List<ChangeEvent<String, String>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
+
+        Future<Void> handled = handOver(producer, batch, committer);
+        producer.completeNext();
+        producer.errorNext(new IllegalStateException("broker gone"));
+
+        assertThatThrownBy(handled::get).isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOf(DebeziumException.class).hasMessageContaining("did not acknowledge");
+        assertThat(committer.processed).isEmpty();
+        assertThat(committer.batchFinished).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAChangeKeyWithoutAnId() {
+        assertThatThrownBy(() -> KafkaChangePublisher.userId("{\"user\":\"x\"}")).isInstanceOf(DebeziumException.class)
+                .hasMessageContaining("no id");
+        assertThatThrownBy(() -> KafkaChangePublisher.userId("not json")).isInstanceOf(DebeziumException.class)
+                .hasMessageContaining("not JSON");
+    }
+
+    @Test
+    void shouldKeyAUsernameAnnouncementByTheUserItNamesAndLeaveOneThatNamesNoneUnkeyed() {
+        String content = Base64.getEncoder().encodeToString(("{\"id\":\"" + ADA + "\",\"username\":\"ada\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        String hostile = Base64.getEncoder().encodeToString("{\"id\":42}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\",\"message\":{\"prefix\":\"usersync.username\","
+                + "\"content\":\"" + content + "\"}}")).isEqualTo(ADA);
+        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\",\"message\":{\"content\":\"" + hostile + "\"}}")).isNull();
+        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\",\"message\":{\"content\":\"%%% not base64\"}}")).isNull();
+        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\"}")).isNull();
+        assertThat(KafkaChangePublisher.announcedUserId("not json")).isNull();
+    }
+
+    @Test
+    void shouldRoutePublicUsersAndAnnouncementsOnlyWhenReservationsAreCaptured() {
+        assertThat(KafkaChangePublisher.topicsByDestination(CaptureConfigs.withReservations()))
+                .isEqualTo(Map.of(USERS, CaptureConfigs.CDC_TOPIC, PROFILES, CaptureConfigs.RESERVATIONS_TOPIC,
+                        DebeziumProperties.messageDestination(CaptureConfigs.withReservations()),
+                        CaptureConfigs.RESERVATIONS_TOPIC));
+        assertThat(KafkaChangePublisher.topicsByDestination(CaptureConfigs.withoutReservations()))
+                .isEqualTo(Map.of(USERS, CaptureConfigs.CDC_TOPIC));
+    }
+
+    /** A change as the engine hands it over: Debezium's JSON key, the event JSON, the table it came from. */
+    private record Change(String key, String value, String destination) implements ChangeEvent<String, String> {
+
+        @Override
+        public Integer partition() {
+            return null;
+        }
+    }
+
+    /** Remembers what the publisher marked processed, as Debezium's committer would store it as offsets. */
+    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> {
+
+        final List<ChangeEvent<String, String>> processed = new CopyOnWriteArrayList<>();
+        volatile boolean batchFinished;
+
+        @Override
+        public void markProcessed(ChangeEvent<String, String> record) {
+            processed.add(record);
+        }
+
+        @Override
+        public void markBatchFinished() {
+            batchFinished = true;
+        }
+
+        @Override
+        public void markProcessed(ChangeEvent<String, String> record, DebeziumEngine.Offsets offsets) {
+            processed.add(record);
+        }
+
+        @Override
+        public DebeziumEngine.Offsets buildOffsets() {
+            throw new UnsupportedOperationException("the publisher keeps Debezium's own offsets");
+        }
+    }
+}

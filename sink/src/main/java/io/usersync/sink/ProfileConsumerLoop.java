@@ -1,0 +1,198 @@
+package io.usersync.sink;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.usersync.sink.batch.Batch;
+import io.usersync.sink.batch.ProfileBuffer;
+import io.usersync.sink.batch.ProfileRecords;
+import io.usersync.sink.batch.ProfileWrite;
+import io.usersync.sink.deadletter.DeadLetterReasons;
+import io.usersync.sink.deadletter.DeadLetterReporter;
+
+/**
+ * The consumer thread, and everything that touches the consumer: polls profiles into the buffer, flushes it
+ * when the buffer says so, and positions each assigned partition at the offset stored in PostgreSQL. While
+ * a write waits to be retried it pauses consumption but keeps polling, so it stays in its group and sees
+ * rebalances. Runs until {@link #stop()} or an error that is not transient.
+ */
+final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ProfileConsumerLoop.class);
+    private static final Duration MAX_POLL = Duration.ofMillis(100);
+    /** While idle the sink checks the database this often, so health is DOWN when it is, not only at the next write. */
+    private static final Duration IDLE_CHECK_INTERVAL = Duration.ofSeconds(2);
+
+    private final Consumer<String, byte[]> consumer;
+    private final String topic;
+    private final RetryingProfileWriter database;
+    private final DeadLetterReporter deadLetters;
+    private final SinkMetrics metrics;
+    private final SinkHealthTracker health;
+    private final ProfileBuffer buffer;
+    private volatile boolean running = true;
+    private boolean rebalanced;
+    private long lastDatabaseContact = System.nanoTime();
+
+    ProfileConsumerLoop(Consumer<String, byte[]> consumer, SinkConfig config, RetryingProfileWriter database,
+            DeadLetterReporter deadLetters, SinkMetrics metrics, SinkHealthTracker health) {
+        this.consumer = consumer;
+        this.topic = config.profilesTopic();
+        this.database = database;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.health = health;
+        this.buffer = new ProfileBuffer(config.batchSize(), config.batchAge(), System::nanoTime);
+    }
+
+    /** Asks the loop to end: it leaves what is buffered or being written uncommitted and closes the consumer. */
+    void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic), this);
+            while (running) {
+                // An empty buffer waits for records, however short its age limit (0: write what each poll returns).
+                Duration wait = !buffer.isEmpty() && buffer.timeUntilFlush().compareTo(MAX_POLL) < 0
+                        ? buffer.timeUntilFlush() : MAX_POLL;
+                add(consumer.poll(wait));
+                if (buffer.shouldFlush()) {
+                    flush();
+                } else if (buffer.isEmpty() && System.nanoTime() - lastDatabaseContact > IDLE_CHECK_INTERVAL.toNanos()) {
+                    checkDatabase();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                health.stopped(e);
+            }
+        } catch (RuntimeException | Error e) {
+            health.stopped(e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+        }
+    }
+
+    private void add(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                buffer.add(ProfileRecords.parse(record));
+            } catch (IOException | IllegalArgumentException e) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                deadLetters.report(new ProfileWrite(record.key(), null, 0, partition, record.offset(), record.value()),
+                        DeadLetterReasons.NOT_A_PROFILE, e);
+                metrics.deadLetter();
+                buffer.markRead(partition, record.offset());
+            }
+        }
+    }
+
+    private void flush() {
+        Batch batch = buffer.drain();
+        rebalanced = false;
+        RetryingProfileWriter.Written written = database.write(batch, (write, error) -> {
+            deadLetters.report(write, DeadLetterReasons.REJECTED_BY_DATABASE, error);
+            metrics.deadLetter();
+        }, () -> running && !rebalanced, this::pauseAndPoll);
+        if (written == null) {
+            return;
+        }
+        metrics.batchWritten(batch.writes().size(), written.took());
+        metrics.rows(written.result().upserted(), written.result().deleted());
+        batch.writes().stream().filter(w -> !w.isDelete()).forEach(w -> metrics.latency(
+                Duration.between(Instant.ofEpochMilli(w.profile().sourceTsMs()), written.committedAt())));
+        commitToKafkaForMonitoring(batch);
+        lastDatabaseContact = System.nanoTime();
+        writing();
+    }
+
+    private void checkDatabase() {
+        lastDatabaseContact = System.nanoTime();
+        if (database.ping() && !health.isUp() && !health.isStarting()) {
+            writing();
+        }
+    }
+
+    /** Kafka-side offsets only feed lag monitoring; the stored offsets in PostgreSQL are the truth. */
+    private void commitToKafkaForMonitoring(Batch batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        batch.nextOffsets().forEach((partition, offset) -> {
+            if (consumer.assignment().contains(partition)) {
+                offsets.put(partition, new OffsetAndMetadata(offset));
+            }
+        });
+        consumer.commitAsync(offsets, null);
+    }
+
+    /** Waits before a retry by polling with consumption paused, so the consumer stays in its group and sees rebalances. */
+    private void pauseAndPoll(Duration backoff) {
+        consumer.pause(consumer.assignment());
+        add(consumer.poll(backoff));
+    }
+
+    private void writing() {
+        health.writing();
+        consumer.resume(consumer.paused());
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        // Nothing buffered is committed: whoever owns these partitions next reads it again.
+        buffer.clear();
+        rebalanced = true;
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        onPartitionsRevoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> stored = database.storedOffsets(partitions, () -> running, this::sleep);
+        if (stored == null) {
+            return;
+        }
+        for (TopicPartition partition : partitions) {
+            Long offset = stored.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+        log.info("Sink assigned {} partitions, positioned at the offsets stored in PostgreSQL", partitions.size());
+        if (!partitions.isEmpty()) {
+            health.up();
+        }
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.usersync.sink;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/** The sink's connection pool, shared by the running stage and the profiles replay. */
+public final class SinkConnectionPool {
+
+    private SinkConnectionPool() {
+    }
+
+    /** A pool that fails fast while the database is down, with batched statements rewritten. */
+    public static HikariDataSource open(SinkConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setPoolName("usersync-sink");
+        // Fail fast while the database is down: the sink's own backoff decides when to try again.
+        hikari.setConnectionTimeout(2_000);
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hikari.addDataSourceProperty("ApplicationName", "usersync-sink");
+        // Keeps the server's Detail ("Key (username)=(...)", "Failing row contains (...)") and batch parameters
+        // out of exception messages, so no stack trace in a log carries row values.
+        hikari.addDataSourceProperty("logServerErrorDetail", "false");
+        return new HikariDataSource(hikari);
+    }
+}
