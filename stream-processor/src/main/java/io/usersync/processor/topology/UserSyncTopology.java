@@ -45,7 +45,7 @@ public final class UserSyncTopology {
                 Consumed.with(topics.profiles().keySerde(), topics.profiles().valueSerde()).withName("existing-profiles-source"),
                 ExistingProfilesLoader::new);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.STORE),
-                Serdes.String(), new JsonSerde<>(UserState.class)));
+                Serdes.String(), new UserStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HINTS_STORE),
