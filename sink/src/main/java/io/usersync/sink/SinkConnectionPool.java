@@ -6,6 +6,12 @@ import com.zaxxer.hikari.HikariDataSource;
 /** The sink's connection pool, shared by the running stage and the profiles replay. */
 public final class SinkConnectionPool {
 
+    /**
+     * The sink's {@code application_name}. Migration V6's triggers announce every username written to
+     * public.users by anyone else; the sink's own writes need no announcement, and none is made.
+     */
+    public static final String APPLICATION_NAME = "usersync-sink";
+
     private SinkConnectionPool() {
     }
 
@@ -21,7 +27,7 @@ public final class SinkConnectionPool {
         hikari.setConnectionTimeout(2_000);
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        hikari.addDataSourceProperty("ApplicationName", "usersync-sink");
+        hikari.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         // Keeps the server's Detail ("Key (username)=(...)", "Failing row contains (...)") and batch parameters
         // out of exception messages, so no stack trace in a log carries row values.
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
