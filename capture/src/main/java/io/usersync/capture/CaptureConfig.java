@@ -39,7 +39,7 @@ public record CaptureConfig(
 
     public static final String DEFAULT_SLOT = "usersync";
     public static final String DEFAULT_PUBLICATION = "usersync";
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(5);
     public static final int DEFAULT_MAX_BATCH_SIZE = 4096;
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
 
