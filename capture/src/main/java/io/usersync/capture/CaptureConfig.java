@@ -23,6 +23,8 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param maxBatchSize    most changes in one batch
  * @param heartbeatInterval how often a heartbeat is written and captured, so the slot advances when
  *                        {@code auth.users} is idle
+ * @param debezium        connector properties the operator passed through, on top of (and winning over) the
+ *                        ones capture sets
  */
 public record CaptureConfig(
         DatabaseConnection database,
@@ -35,7 +37,8 @@ public record CaptureConfig(
         OffsetStore offsets,
         Duration pollInterval,
         int maxBatchSize,
-        Duration heartbeatInterval) {
+        Duration heartbeatInterval,
+        DebeziumSettings debezium) {
 
     public static final String DEFAULT_SLOT = "usersync";
     public static final String DEFAULT_PUBLICATION = "usersync";
@@ -52,6 +55,7 @@ public record CaptureConfig(
         Objects.requireNonNull(offsets, "offsets");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        Objects.requireNonNull(debezium, "debezium");
         if (topicPartitions < 1 || maxBatchSize < 1) {
             throw new IllegalArgumentException("topicPartitions and maxBatchSize must be positive");
         }

@@ -18,7 +18,7 @@ class CaptureConfigTest {
     private static CaptureConfig config(String topic, int partitions, int maxBatchSize) {
         return new CaptureConfig(DATABASE, KAFKA, topic, null, partitions, "usersync", "usersync",
                 new CaptureConfig.OffsetStore.KafkaTopic("offsets"), CaptureConfig.DEFAULT_POLL_INTERVAL, maxBatchSize,
-                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
+                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE);
     }
 
     @Test

@@ -30,6 +30,6 @@ public final class CaptureConfigs {
                 new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092")), CDC_TOPIC, reservationsTopic, partitions,
                 SLOT, "usersync", new CaptureConfig.OffsetStore.File(Path.of("offsets.dat")),
                 CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,
-                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
+                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE);
     }
 }

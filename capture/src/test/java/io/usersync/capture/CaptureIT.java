@@ -7,12 +7,15 @@ import static java.util.stream.Collectors.mapping;
 import static java.util.stream.Collectors.toList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -316,7 +319,7 @@ class CaptureIT {
                 new CaptureConfig.DatabaseConnection(database.jdbcUrl(), "capture_no_replication", "x"),
                 KafkaClientSettings.bootstrapServers("127.0.0.1:1"), base.topic(), base.reservationsTopic(), 1, base.slotName(),
                 base.publicationName(), base.offsets(),
-                base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval());
+                base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval(), base.debezium());
         CaptureStage stage = new CaptureStage(config);
         stages.add(stage);
 
@@ -326,6 +329,35 @@ class CaptureIT {
                 .hasMessageContaining("table auth.users does not exist")
                 .hasMessageContaining("usersync migrate")
                 .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    /**
+     * Capture's own heartbeat interval is 10 s: four distinct heartbeats within 5 s can only come from the
+     * interval passed through as {@code USERSYNC_CAPTURE_DEBEZIUM_HEARTBEAT_INTERVAL_MS}.
+     */
+    @Test
+    void shouldGiveTheRunningConnectorADebeziumPropertyPassedThrough() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig base = config(database);
+        String property = DebeziumSettings.property("USERSYNC_CAPTURE_DEBEZIUM_HEARTBEAT_INTERVAL_MS");
+        CaptureConfig config = new CaptureConfig(base.database(), base.kafka(), base.topic(), base.reservationsTopic(),
+                base.topicPartitions(), base.slotName(), base.publicationName(), base.offsets(), base.pollInterval(),
+                base.maxBatchSize(), base.heartbeatInterval(), new DebeziumSettings(Map.of(property, "200")));
+        assertThat(config.heartbeatInterval()).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+        start(config);
+        // Debezium beats once it has streamed a change: one sign-up.
+        new AuthUsersTable(database).signUp("heartbeat@example.com", "{}", "{}");
+        Set<Timestamp> beats = new HashSet<>();
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            try (Connection connection = database.connect(); ResultSet rs = connection.createStatement()
+                    .executeQuery("select beat_at from usersync.capture_heartbeat")) {
+                while (rs.next()) {
+                    beats.add(rs.getTimestamp(1));
+                }
+            }
+            assertThat(beats).hasSizeGreaterThanOrEqualTo(4);
+        });
     }
 
     @Test
@@ -360,7 +392,7 @@ class CaptureIT {
                 database.name(), "usersync",
                 new CaptureConfig.OffsetStore.KafkaTopic("offsets." + database.name()),
                 CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,
-                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
+                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE);
     }
 
     private static List<JsonNode> valuesOf(List<ConsumerRecord<String, String>> records, UUID id) {

@@ -1,5 +1,7 @@
 package io.usersync.schemas;
 
+import static io.usersync.schemas.testing.JsonSchemaAssertions.ASSIGNMENT;
+import static io.usersync.schemas.testing.JsonSchemaAssertions.CLAIM;
 import static io.usersync.schemas.testing.JsonSchemaAssertions.PROFILE;
 import static io.usersync.schemas.testing.JsonSchemaAssertions.EVENT;
 import static io.usersync.schemas.testing.JsonSchemaAssertions.assertValid;
@@ -52,5 +54,37 @@ class JsonSchemasTest {
         UserEvent event = new UserEvent(UserEvent.UPDATED, "6a1f4a5e-2f0e-4c37-9d0c-3f1d0e6b7a11",
                 null, profile("alice"), 42L, 1L);
         assertThat(problems(EVENT, MAPPER.writeValueAsString(event))).isNotEmpty();
+    }
+
+    @Test
+    void shouldAcceptEveryKindOfUsernameClaimAsWrittenNow() {
+        assertValid(CLAIM, "{\"type\":\"claim\",\"userId\":\"u1\",\"base\":\"alice\",\"username\":null}");
+        assertValid(CLAIM, "{\"type\":\"claim\",\"userId\":\"u1\",\"base\":\"alice\",\"username\":\"alice7\"}");
+        assertValid(CLAIM, "{\"type\":\"release\",\"userId\":\"u1\",\"username\":\"alice\"}");
+        assertValid(CLAIM, "{\"type\":\"reserve\",\"userId\":\"u1\",\"username\":\"alice\"}");
+    }
+
+    @Test
+    void shouldAcceptReleasesAndReservationsAsEarlierReleasesWroteThem() {
+        assertValid(CLAIM, "{\"type\":\"release\",\"userId\":\"u1\",\"base\":null,\"username\":\"alice\"}");
+        assertValid(CLAIM, "{\"type\":\"reserve\",\"userId\":\"u1\",\"base\":null,\"username\":\"alice\"}");
+    }
+
+    @Test
+    void shouldRejectAUsernameClaimOfAnUnknownKind() {
+        assertThat(problems(CLAIM, "{\"type\":\"steal\",\"userId\":\"u1\",\"username\":\"alice\"}")).isNotEmpty();
+    }
+
+    @Test
+    void shouldRejectAClaimWithoutABaseAndAReleaseWithoutAUsername() {
+        assertThat(problems(CLAIM, "{\"type\":\"claim\",\"userId\":\"u1\",\"username\":null}")).isNotEmpty();
+        assertThat(problems(CLAIM, "{\"type\":\"release\",\"userId\":\"u1\",\"username\":null}")).isNotEmpty();
+    }
+
+    @Test
+    void shouldAcceptAnAssignmentAndRejectOneWithoutAUsername() {
+        assertValid(ASSIGNMENT, "{\"username\":\"alice2\"}");
+        assertThat(problems(ASSIGNMENT, "{}")).isNotEmpty();
+        assertThat(problems(ASSIGNMENT, "{\"username\":\"Alice\"}")).isNotEmpty();
     }
 }

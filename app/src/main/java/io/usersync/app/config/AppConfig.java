@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.usersync.capture.CaptureConfig;
+import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
@@ -31,6 +32,7 @@ public record AppConfig(
         String slotName,
         String publication,
         Duration capturePollInterval,
+        DebeziumSettings captureDebezium,
         String processorApplicationId,
         Duration processorCommitInterval,
         boolean keepReleasedUsernames,
@@ -63,6 +65,8 @@ public record AppConfig(
                 out.append("  ").append(KafkaClientSettings.variable(property)).append('=').append(value).append('\n');
             }
         });
+        captureDebezium.masked().forEach((property, value) ->
+                out.append("  ").append(DebeziumSettings.variable(property)).append('=').append(value).append('\n'));
         return out.toString();
     }
 
@@ -73,15 +77,15 @@ public record AppConfig(
 
     public AppConfig withDatabase(String url, String user, String password) {
         return new AppConfig(Optional.of(url), user, password, kafka, httpPort, jwtSecret, jwksUrl,
-                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
-                processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
+                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, captureDebezium,
+                processorApplicationId, processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
                 alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
     }
 
     public AppConfig withKafka(String bootstrapServers) {
         return new AppConfig(dbUrl, dbUser, dbPassword, kafka.withBootstrapServers(bootstrapServers), httpPort, jwtSecret, jwksUrl,
-                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, processorApplicationId,
-                processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
+                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, captureDebezium,
+                processorApplicationId, processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
                 alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
     }
 }

@@ -17,13 +17,15 @@ import java.util.Set;
 
 import io.usersync.app.config.AppConfig.Stage;
 import io.usersync.capture.CaptureConfig;
+import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 /**
  * Reads {@link Setting}s from the environment, with command-line values taking precedence, checks them
  * all and reports every problem at once, each naming its variable and what would be right. Every other
- * {@code KAFKA_*} variable is a Kafka client property ({@link KafkaClientVariables}).
+ * {@code KAFKA_*} variable is a Kafka client property ({@link KafkaClientVariables}), every
+ * {@code USERSYNC_CAPTURE_DEBEZIUM_*} one a property of capture's connector ({@link DebeziumVariables}).
  */
 public final class ConfigLoader {
 
@@ -49,6 +51,7 @@ public final class ConfigLoader {
         overrides.keySet().stream()
                 .filter(name -> Arrays.stream(Setting.values()).noneMatch(s -> s.variable().equals(name)))
                 .filter(name -> !KafkaClientSettings.isClientVariable(name))
+                .filter(name -> !DebeziumSettings.isVariable(name))
                 .forEach(name -> problems.add(name + " is not a usersync setting. Fix: see the configuration table in README.md."));
         Optional<String> dbUrl = optional(Setting.DB_URL);
         dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
@@ -75,6 +78,7 @@ public final class ConfigLoader {
                 identifier(Setting.SLOT_NAME),
                 identifier(Setting.PUBLICATION),
                 millis(Setting.CAPTURE_POLL_INTERVAL_MS),
+                DebeziumVariables.read(environment, overrides, problems),
                 text(Setting.PROCESSOR_APPLICATION_ID),
                 millis(Setting.PROCESSOR_COMMIT_INTERVAL_MS),
                 bool(Setting.KEEP_RELEASED_USERNAMES),

@@ -29,7 +29,7 @@ public final class StageConfigs {
         return new CaptureConfig(database(config), config.kafka(), TopicNames.CDC,
                 TopicNames.USERNAME_RESERVATIONS, config.partitions(), config.slotName(), config.publication(),
                 new CaptureConfig.OffsetStore.KafkaTopic(CAPTURE_OFFSETS_TOPIC), config.capturePollInterval(),
-                CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
+                CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, config.captureDebezium());
     }
 
     public static ProcessorConfig processor(AppConfig config) {

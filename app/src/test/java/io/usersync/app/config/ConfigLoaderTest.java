@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.usersync.app.config.AppConfig.Stage;
+import io.usersync.app.run.StageConfigs;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 class ConfigLoaderTest {
@@ -244,5 +245,63 @@ class ConfigLoaderTest {
                 .contains("KAFKA_SSL_KEYSTORE_PASSWORD=****")
                 .doesNotContain("jaas-password-42")
                 .doesNotContain("keystore-password-9");
+    }
+
+    @Test
+    void shouldPassEveryDebeziumVariableToCapturesConnector() {
+        AppConfig config = ConfigLoader.load(Map.of(
+                "USERSYNC_DB_URL", "jdbc:postgresql://db:5432/postgres",
+                "USERSYNC_CAPTURE_DEBEZIUM_SNAPSHOT_FETCH_SIZE", "20000",
+                "USERSYNC_CAPTURE_DEBEZIUM_SLOT_MAX__RETRIES", "9",
+                "USERSYNC_CAPTURE_POLL_INTERVAL_MS", "25"), Map.of());
+
+        Map<String, String> expected = Map.of("snapshot.fetch.size", "20000", "slot.max_retries", "9");
+        assertThat(config.captureDebezium().properties()).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(StageConfigs.capture(config).debezium().properties()).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(config.describe()).contains("USERSYNC_CAPTURE_DEBEZIUM_SNAPSHOT_FETCH_SIZE=20000")
+                .contains("USERSYNC_CAPTURE_DEBEZIUM_SLOT_MAX__RETRIES=9");
+    }
+
+    @Test
+    void shouldAcceptADebeziumVariableGivenAsAFlagOverTheEnvironment() {
+        AppConfig config = ConfigLoader.load(Map.of("USERSYNC_CAPTURE_DEBEZIUM_HEARTBEAT_INTERVAL_MS", "5000"),
+                Map.of("USERSYNC_CAPTURE_DEBEZIUM_HEARTBEAT_INTERVAL_MS", "1000"));
+
+        assertThat(config.captureDebezium().properties()).containsExactly(Map.entry("heartbeat.interval.ms", "1000"));
+    }
+
+    @Test
+    void shouldRefuseDebeziumVariablesThePipelineDependsOnNamingEachAndWhy() {
+        Map<String, String> environment = Map.of(
+                "USERSYNC_CAPTURE_DEBEZIUM_SLOT_NAME", "other",
+                "USERSYNC_CAPTURE_DEBEZIUM_COLUMN_INCLUDE_LIST", "auth\\.users\\..*",
+                "USERSYNC_CAPTURE_DEBEZIUM_VALUE_CONVERTER_SCHEMAS_ENABLE", "true",
+                "USERSYNC_CAPTURE_DEBEZIUM_OFFSET_STORAGE_TOPIC", "elsewhere",
+                "USERSYNC_CAPTURE_DEBEZIUM_SNAPSHOT_FETCH_SIZE", "20000");
+
+        assertThatThrownBy(() -> ConfigLoader.load(environment, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4))
+                .hasMessageContaining("USERSYNC_CAPTURE_DEBEZIUM_SLOT_NAME cannot be set")
+                .hasMessageContaining("USERSYNC_SLOT_NAME")
+                .hasMessageContaining("USERSYNC_CAPTURE_DEBEZIUM_COLUMN_INCLUDE_LIST cannot be set")
+                .hasMessageContaining("password hashes")
+                .hasMessageContaining("USERSYNC_CAPTURE_DEBEZIUM_VALUE_CONVERTER_SCHEMAS_ENABLE cannot be set")
+                .hasMessageContaining("USERSYNC_CAPTURE_DEBEZIUM_OFFSET_STORAGE_TOPIC cannot be set")
+                .hasMessageNotContaining("SNAPSHOT_FETCH_SIZE");
+    }
+
+    @Test
+    void shouldMaskDebeziumSecretsInTheEffectiveConfiguration() {
+        AppConfig config = ConfigLoader.load(Map.of(
+                "USERSYNC_CAPTURE_DEBEZIUM_DATABASE_SSLPASSWORD", "ssl-password-5",
+                "USERSYNC_CAPTURE_DEBEZIUM_DATABASE_SSLKEY", "/etc/usersync/client-key.pk8",
+                "USERSYNC_CAPTURE_DEBEZIUM_SNAPSHOT_FETCH_SIZE", "20000"), Map.of());
+
+        assertThat(config.describe())
+                .contains("USERSYNC_CAPTURE_DEBEZIUM_DATABASE_SSLPASSWORD=****")
+                .contains("USERSYNC_CAPTURE_DEBEZIUM_DATABASE_SSLKEY=****")
+                .contains("USERSYNC_CAPTURE_DEBEZIUM_SNAPSHOT_FETCH_SIZE=20000")
+                .doesNotContain("ssl-password-5")
+                .doesNotContain("client-key.pk8");
     }
 }

@@ -8,6 +8,7 @@ import org.postgresql.Driver;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.CaptureConfig.OffsetStore;
+import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.cdc.AuthUserRow;
 
 /** Translates the capture config into the embedded Debezium PostgreSQL connector's properties. */
@@ -139,6 +140,20 @@ public final class DebeziumProperties {
             props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
             props.setProperty("offset.storage.file.filename", file.path().toAbsolutePath().toString());
         }
+        passThrough(config.debezium(), props);
         return props;
+    }
+
+    /**
+     * The operator's properties win over capture's tuning; DebeziumSettings refuses the ones capture owns. A larger
+     * batch alone would fail Debezium's check that the queue is larger: the queue grows with it.
+     */
+    private static void passThrough(DebeziumSettings settings, Properties props) {
+        settings.properties().forEach(props::setProperty);
+        String batch = settings.properties().get("max.batch.size");
+        if (batch != null && !settings.properties().containsKey("max.queue.size") && batch.matches("\\d{1,9}")) {
+            props.setProperty("max.queue.size", Long.toString(Math.max(Long.parseLong(batch) * 4,
+                    Long.parseLong(props.getProperty("max.queue.size")))));
+        }
     }
 }

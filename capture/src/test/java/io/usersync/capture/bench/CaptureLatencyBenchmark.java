@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.CaptureStage;
+import io.usersync.capture.DebeziumSettings;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -46,7 +47,8 @@ public final class CaptureLatencyBenchmark {
                     new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
                     KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()), "cdc", null, 6, "bench", "usersync",
                     new CaptureConfig.OffsetStore.KafkaTopic("bench-offsets"), CaptureConfig.DEFAULT_POLL_INTERVAL,
-                    CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL);
+                    CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL,
+                    DebeziumSettings.NONE);
             try (CaptureStage capture = new CaptureStage(config);
                     Connection connection = database.connect();
                     PreparedStatement insert = connection.prepareStatement("insert into auth.users (id, aud, role, email,"

@@ -21,6 +21,8 @@ public final class JsonSchemaAssertions {
     public static final String CDC = "auth-users-cdc.schema.json";
     public static final String PROFILE = "user-profile.schema.json";
     public static final String EVENT = "user-event.schema.json";
+    public static final String CLAIM = "username-claim.schema.json";
+    public static final String ASSIGNMENT = "username-assignment.schema.json";
 
     private static final String BASE = "https://usersync.io/schemas/";
     private static final ObjectMapper MAPPER = new ObjectMapper();

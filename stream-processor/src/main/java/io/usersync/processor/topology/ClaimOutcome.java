@@ -1,13 +1,11 @@
 package io.usersync.processor.topology;
 
-/** Output of the claims step: a username for a user (keyed by user id), or a claim to retry under another root. */
-record ClaimOutcome(String assignedUsername, UsernameClaim retry) {
+/**
+ * Output of the claims step: a username for a user ({@link UsernameAssignment}, keyed by user id, bound for the
+ * assignments topic), or a claim to retry under another root ({@link Retry}, keyed by that root).
+ */
+sealed interface ClaimOutcome permits UsernameAssignment, ClaimOutcome.Retry {
 
-    static ClaimOutcome assigned(String username) {
-        return new ClaimOutcome(username, null);
-    }
-
-    static ClaimOutcome retry(UsernameClaim claim) {
-        return new ClaimOutcome(null, claim);
+    record Retry(UsernameClaim.Claim claim) implements ClaimOutcome {
     }
 }

@@ -9,6 +9,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.usersync.schemas.deadletter.ErrorDescription;
 
@@ -19,9 +21,14 @@ final class JsonSerde<T> implements Serde<T> {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Class<T> type;
+    // For the declared type, not each value's class: a subtype of a sealed message type is written with its kind.
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
 
     JsonSerde(Class<T> type) {
         this.type = type;
+        this.writer = MAPPER.writerFor(type);
+        this.reader = MAPPER.readerFor(type);
     }
 
     @Override
@@ -31,7 +38,7 @@ final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return MAPPER.writeValueAsBytes(value);
+                return writer.writeValueAsBytes(value);
             } catch (IOException e) {
                 throw new SerializationException("cannot write " + type.getSimpleName() + " for " + topic, e);
             }
@@ -45,7 +52,7 @@ final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return MAPPER.readValue(bytes, type);
+                return reader.readValue(bytes);
             } catch (IOException e) {
                 // Not chained: Jackson's message quotes the bytes it could not read, and Streams logs this exception.
                 throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": "

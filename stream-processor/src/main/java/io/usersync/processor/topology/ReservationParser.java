@@ -79,7 +79,7 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
         if (ownedRoots.ownsRoot(root) && userId.equals(owners.get(lowerCase))) {
             return;
         }
-        context.forward(record.withKey(root).withValue(Parsed.ok(UsernameClaim.reserve(userId, lowerCase))));
+        context.forward(record.withKey(root).withValue(Parsed.<UsernameClaim>ok(UsernameClaim.reserve(userId, lowerCase))));
     }
 
     /** The {@code {"id": ..., "username": ...}} of an announcement, base64 in Debezium's JSON; null if it is not one. */

@@ -15,7 +15,7 @@ public record Topics(
         Topic<String, UserEvent> events,
         Topic<String, byte[]> deadLetters,
         Topic<String, UsernameClaim> claims,
-        Topic<String, String> assignments) {
+        Topic<String, UsernameAssignment> assignments) {
 
     /** A topic's name with the serdes of its keys and values. */
     public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
@@ -30,6 +30,6 @@ public record Topics(
                 new Topic<>(config.eventsTopic(), Serdes.String(), new JsonSerde<>(UserEvent.class)),
                 new Topic<>(config.deadLetterTopic(), Serdes.String(), Serdes.ByteArray()),
                 new Topic<>(config.claimsTopic(), Serdes.String(), new JsonSerde<>(UsernameClaim.class)),
-                new Topic<>(config.assignmentsTopic(), Serdes.String(), Serdes.String()));
+                new Topic<>(config.assignmentsTopic(), Serdes.String(), new UsernameAssignmentSerde()));
     }
 }

@@ -114,7 +114,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
      * @return the username given here, or null when the claim was sent to the task that owns the root
      */
     private String claim(Record<String, UserInput> record, String userId, String base, String preferred) {
-        UsernameClaim claim = UsernameClaim.claim(userId, base, preferred);
+        UsernameClaim.Claim claim = UsernameClaim.claim(userId, base, preferred);
         String root = UsernameBase.root(preferred != null ? preferred : base);
         while (ownedRoots.ownsRoot(root)) {
             ClaimResult result = usernames.claim(userId, claim.base(), claim.username());

@@ -58,7 +58,7 @@ public final class UserSyncTopology {
                         .process(() -> new ChangeParser(metrics), Named.as("parse-change")))
                 .mapValues(UserInput::of, Named.as("as-user-change"));
         KStream<String, UserInput> assignments = stream(builder, topics.assignments(), "assignments-source")
-                .mapValues(UserInput::assigned, Named.as("as-user-assignment"));
+                .mapValues(assignment -> UserInput.assigned(assignment.username()), Named.as("as-user-assignment"));
 
         changes.merge(assignments, Named.as("user-inputs"))
                 .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames()),
@@ -89,11 +89,11 @@ public final class UserSyncTopology {
                         Named.as("username-claims"), UsernameClaimProcessor.STORE, UsernameClaimProcessor.HINTS_STORE,
                         UsernameClaimProcessor.HOLDINGS_STORE)
                 .split(Named.as("claim-"))
-                .branch((key, outcome) -> outcome.assignedUsername() != null, Branched.withConsumer(assigned -> assigned
-                        .mapValues(ClaimOutcome::assignedUsername, Named.as("assigned-username"))
+                .branch((key, outcome) -> outcome instanceof UsernameAssignment, Branched.withConsumer(assigned -> assigned
+                        .mapValues(outcome -> (UsernameAssignment) outcome, Named.as("assigned-username"))
                         .to(topics.assignments().name(), produced(topics.assignments(), "assignments-sink")), "assigned"))
                 .defaultBranch(Branched.withConsumer(retries -> retries
-                        .mapValues(ClaimOutcome::retry, Named.as("retried-claim"))
+                        .mapValues(outcome -> (UsernameClaim) ((ClaimOutcome.Retry) outcome).claim(), Named.as("retried-claim"))
                         .to(topics.claims().name(), produced(topics.claims(), "retried-claims-sink")), "retry"));
 
         return builder.build();

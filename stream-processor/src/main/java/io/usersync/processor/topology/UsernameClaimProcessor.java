@@ -46,16 +46,13 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
 
     @Override
     public void process(Record<String, UsernameClaim> record) {
-        UsernameClaim claim = record.value();
-        switch (claim.type()) {
-            case UsernameClaim.CLAIM -> claim(record, claim);
-            case UsernameClaim.RELEASE -> registry.release(claim.userId(), claim.username());
-            case UsernameClaim.RESERVE -> reserve(record, claim);
-            default -> throw new IllegalArgumentException("unknown claim type " + claim.type());
-        }
+        record.value().match(
+                claim -> claim(record, claim),
+                release -> registry.release(release.userId(), release.username()),
+                reservation -> reserve(record, reservation));
     }
 
-    private void claim(Record<String, UsernameClaim> record, UsernameClaim claim) {
+    private void claim(Record<String, UsernameClaim> record, UsernameClaim.Claim claim) {
         ClaimResult result = registry.claim(claim.userId(), claim.base(), claim.username());
         if (result instanceof ClaimResult.Assigned assigned) {
             if (assigned.numbered()) {
@@ -64,12 +61,12 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
             assign(record, claim.userId(), assigned.username());
         } else if (result instanceof ClaimResult.RetryUnderRoot retry) {
             context.forward(record.withKey(retry.root())
-                    .withValue(ClaimOutcome.retry(UsernameClaim.claim(claim.userId(), claim.base(), null))));
+                    .withValue(new ClaimOutcome.Retry(UsernameClaim.claim(claim.userId(), claim.base(), null))));
         }
     }
 
     /** Held by the same user already is the echo of the pipeline's own write: nothing to do. */
-    private void reserve(Record<String, UsernameClaim> record, UsernameClaim claim) {
+    private void reserve(Record<String, UsernameClaim> record, UsernameClaim.Reserve claim) {
         ReserveResult result = registry.reserve(claim.userId(), claim.username());
         if (result instanceof ReserveResult.Taken taken) {
             assign(record, claim.userId(), taken.username());
@@ -80,6 +77,6 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
     }
 
     private void assign(Record<String, UsernameClaim> record, String userId, String username) {
-        context.forward(record.withKey(userId).withValue(ClaimOutcome.assigned(username)));
+        context.forward(record.withKey(userId).withValue(new UsernameAssignment(username)));
     }
 }
