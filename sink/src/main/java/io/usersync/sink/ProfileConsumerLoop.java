@@ -99,8 +99,8 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 buffer.add(ProfileRecords.parse(record));
             } catch (IOException | IllegalArgumentException e) {
                 TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                deadLetters.report(new ProfileWrite(record.key(), null, 0, partition, record.offset(), record.value()),
-                        DeadLetterReasons.NOT_A_PROFILE, e);
+                deadLetters.report(new ProfileWrite(record.key(), null, 0, partition, record.offset(), record.value(),
+                        ProfileRecords.attempt(record)), DeadLetterReasons.NOT_A_PROFILE, e);
                 metrics.deadLetter();
                 buffer.markRead(partition, record.offset());
             }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.header.Header;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.schemas.profile.UserProfile;
 
@@ -26,13 +27,19 @@ public final class ProfileRecords {
     public static ProfileWrite parse(ConsumerRecord<String, byte[]> record) throws IOException {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         if (record.value() == null) {
-            return new ProfileWrite(record.key(), null, deleteLsn(record), partition, record.offset(), null);
+            return new ProfileWrite(record.key(), null, deleteLsn(record), partition, record.offset(), null, attempt(record));
         }
         UserProfile profile = MAPPER.readValue(record.value(), UserProfile.class);
         if (profile.id() == null || profile.username() == null) {
             throw new IOException("profile without id or username");
         }
-        return new ProfileWrite(profile.id(), profile, Long.MAX_VALUE, partition, record.offset(), record.value());
+        return new ProfileWrite(profile.id(), profile, Long.MAX_VALUE, partition, record.offset(), record.value(), attempt(record));
+    }
+
+    /** The redrive attempt the record is on: 1 unless {@code usersync dlt redrive} re-published it. */
+    public static int attempt(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(DeadLetterHeaders.ATTEMPT);
+        return DeadLetterHeaders.attempt(header == null ? null : new String(header.value(), StandardCharsets.UTF_8));
     }
 
     /** The delete's LSN from the tombstone's header; without one the delete is unconditional. */
