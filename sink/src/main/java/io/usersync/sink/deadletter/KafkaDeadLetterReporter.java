@@ -64,7 +64,9 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
         } catch (ExecutionException e) {
             throw new IllegalStateException("dead-letter topic " + topic + " did not take a record", e.getCause());
         }
-        log.warn("Profile of user {} at {}@{} sent to {}: {}", write.userId(), write.partition(), write.offset(), topic, reason);
+        // A key that is not a user id may be anything, an email among them: it is not logged.
+        log.warn("Profile of user {} at {}@{} sent to {}: {}", DeadLetterReasons.KEY_NOT_A_UUID.equals(reason) ? "(key not a UUID)"
+                : write.userId(), write.partition(), write.offset(), topic, reason);
     }
 
     /** What the database said, as {@link Failure#describe}: names of the constraint, table and column, no values. */

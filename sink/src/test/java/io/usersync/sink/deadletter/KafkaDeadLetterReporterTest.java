@@ -30,8 +30,10 @@ import io.usersync.sink.batch.ProfileWrite;
 
 class KafkaDeadLetterReporterTest {
 
+    private static final String USER = "6a1f4a5e-2f0e-4c37-9d0c-3f1d0e6b7a11";
     private static final TopicPartition PROFILES = new TopicPartition("usersync.users.profiles", 2);
-    private static final byte[] ORIGINAL = "{\"id\":\"u1\",\"username\":\"alice\",\"email\":\"alice@example.com\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] ORIGINAL = ("{\"id\":\"" + USER + "\",\"username\":\"alice\",\"email\":\"alice@example.com\"}")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
             new ByteArraySerializer());
@@ -40,11 +42,11 @@ class KafkaDeadLetterReporterTest {
 
     @Test
     void shouldWriteExactlyTheContractsHeadersWithTheOriginalKeyAndBytes() {
-        reporter.report(new ProfileWrite("u1", null, 0, PROFILES, 41, ORIGINAL), DeadLetterReasons.REJECTED_BY_DATABASE,
+        reporter.report(new ProfileWrite(USER, null, 0, PROFILES, 41, ORIGINAL), DeadLetterReasons.REJECTED_BY_DATABASE,
                 new SQLException("duplicate key value (username)=(alice)", "23505"));
 
         ProducerRecord<String, byte[]> deadLetter = only();
-        assertThat(deadLetter.key()).isEqualTo("u1");
+        assertThat(deadLetter.key()).isEqualTo(USER);
         assertThat(deadLetter.value()).isEqualTo(ORIGINAL);
         assertThat(names(deadLetter)).isEqualTo(DeadLetterHeaders.NAMES);
         assertValid(DEAD_LETTER_HEADERS, headersJson(texts(deadLetter)));
@@ -60,7 +62,7 @@ class KafkaDeadLetterReporterTest {
 
     @Test
     void shouldCarryTheAttemptOfARedrivenProfileOntoItsDeadLetter() throws Exception {
-        ConsumerRecord<String, byte[]> redriven = new ConsumerRecord<>(PROFILES.topic(), PROFILES.partition(), 9L, "u1", ORIGINAL);
+        ConsumerRecord<String, byte[]> redriven = new ConsumerRecord<>(PROFILES.topic(), PROFILES.partition(), 9L, USER, ORIGINAL);
         redriven.headers().add(DeadLetterHeaders.ATTEMPT, "3".getBytes(StandardCharsets.UTF_8));
 
         reporter.report(ProfileRecords.parse(redriven), DeadLetterReasons.REJECTED_BY_DATABASE, new SQLException("x", "23505"));
