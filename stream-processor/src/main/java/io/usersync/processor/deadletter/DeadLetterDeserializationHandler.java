@@ -26,10 +26,12 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     private final Clock clock = Clock.systemUTC();
     private String topic;
+    private DeadLetterCounter counter;
 
     @Override
     public void configure(Map<String, ?> configs) {
         topic = StreamsDeadLetters.topic(configs);
+        counter = StreamsDeadLetters.counter(configs);
     }
 
     @Override
@@ -37,6 +39,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         log.warn("Record {}-{}@{} cannot be read by task {}: {}; sent to the dead-letter topic", record.topic(),
                 record.partition(), record.offset(), context.taskId(), ErrorDescription.of(exception));
         DeadLetterHeaders.Source source = new DeadLetterHeaders.Source(record.topic(), record.partition(), record.offset());
+        counter.count(REASON);
         return Response.resume(List.of(StreamsDeadLetters.record(topic, REASON, source, record.headers(), record.key(),
                 record.value(), exception, clock.instant())));
     }

@@ -26,10 +26,12 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     private final Clock clock = Clock.systemUTC();
     private String topic;
+    private DeadLetterCounter counter;
 
     @Override
     public void configure(Map<String, ?> configs) {
         topic = StreamsDeadLetters.topic(configs);
+        counter = StreamsDeadLetters.counter(configs);
     }
 
     @Override
@@ -39,6 +41,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
                 context.taskId(), context.topic(), context.partition(), context.offset(), ErrorDescription.of(exception));
         // The source record of the task, not the one the failed processor saw: that is what a redrive re-publishes.
         DeadLetterHeaders.Source source = new DeadLetterHeaders.Source(context.topic(), context.partition(), context.offset());
+        counter.count(REASON);
         return Response.resume(List.of(StreamsDeadLetters.record(topic, REASON, source, context.headers(),
                 context.sourceRawKey(), context.sourceRawValue(), exception, clock.instant())));
     }

@@ -23,6 +23,11 @@ final class StreamsDeadLetters {
     private StreamsDeadLetters() {
     }
 
+    /** The counter the stage handed in; one that counts nothing when Streams runs without the stage. */
+    static DeadLetterCounter counter(Map<String, ?> configs) {
+        return configs.get(DeadLetterCounter.CONFIG) instanceof DeadLetterCounter counter ? counter : reason -> { };
+    }
+
     /** The dead-letter topic Streams is configured with. */
     static String topic(Map<String, ?> configs) {
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);

@@ -85,6 +85,23 @@ class DeadLetterHandlersTest {
     }
 
     @Test
+    void shouldCountEachDeadLetterByItsReasonWithTheCounterTheStageHandsIn() {
+        List<String> counted = new ArrayList<>();
+        Map<String, Object> configs = Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DLT,
+                DeadLetterCounter.CONFIG, (DeadLetterCounter) counted::add);
+        DeadLetterProcessingHandler processing = new DeadLetterProcessingHandler();
+        processing.configure(configs);
+        DeadLetterDeserializationHandler deserialization = new DeadLetterDeserializationHandler();
+        deserialization.configure(configs);
+
+        processing.handleError(context(new RecordHeaders()), new Record<>("key", "value", 0L), new IllegalStateException());
+        deserialization.handleError(context(new RecordHeaders()), new ConsumerRecord<>("t", 0, 0L, KEY, VALUE),
+                new SerializationException());
+
+        assertThat(counted).containsExactly(DeadLetterProcessingHandler.REASON, DeadLetterDeserializationHandler.REASON);
+    }
+
+    @Test
     void shouldRefuseToStartWithoutADeadLetterTopic() {
         assertThatThrownBy(() -> new DeadLetterProcessingHandler().configure(Map.of()))
                 .isInstanceOf(ConfigException.class);
