@@ -1,6 +1,6 @@
 package io.usersync.app;
 
-import java.time.Duration;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,14 +8,17 @@ import java.util.function.Predicate;
 
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigOptions;
-import io.usersync.app.deadletter.DeadLetter;
+import io.usersync.app.deadletter.DeadLetterRecord;
 import io.usersync.app.deadletter.DeadLetterReader;
+import io.usersync.app.deadletter.DeadLetterTable;
 import io.usersync.app.deadletter.Redrive;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.schemas.TopicNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "dlt", mixinStandardHelpOptions = true, description = "Lists and redrives dead letters.",
         subcommands = {DltCommand.ListCommand.class, DltCommand.RedriveCommand.class})
@@ -37,7 +40,7 @@ final class DltCommand implements Runnable {
         @Option(names = "--id", description = "only these dead letters (partition:offset, as list shows them)")
         List<String> ids = List.of();
 
-        Predicate<DeadLetter> predicate() {
+        Predicate<DeadLetterRecord> predicate() {
             Instant after = since == null ? Instant.MIN : Instant.now().minus(CommandSupport.duration("--since", since));
             return letter -> (reason == null || reason.equals(letter.reason()))
                     && letter.failedAt().isAfter(after)
@@ -55,32 +58,18 @@ final class DltCommand implements Runnable {
         @Mixin
         Filters filters;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
             AppConfig config = CommandSupport.requireExternal(options.load());
-            List<DeadLetter> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
+            List<DeadLetterRecord> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
                     .readAll().stream().filter(filters.predicate()).toList();
-            System.out.printf("%-10s %-9s %-16s %-22s %-38s %-34s %s%n", "id", "age", "stage", "reason", "user", "source",
-                    "error");
-            Instant now = Instant.now();
-            for (DeadLetter letter : letters) {
-                System.out.printf("%-10s %-9s %-16s %-22s %-38s %-34s %s%n", letter.id(), age(Duration.between(letter.failedAt(), now)),
-                        letter.stage(), letter.reason(), letter.key() == null ? "" : letter.key(),
-                        letter.sourceTopic() + "-" + letter.sourcePartition() + "@" + letter.sourceOffset(),
-                        letter.errorClass().substring(letter.errorClass().lastIndexOf('.') + 1));
-            }
-            System.out.printf("%d dead letters%n", letters.size());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(DeadLetterTable.render(letters, Instant.now()));
+            out.flush();
             return 0;
-        }
-
-        private static String age(Duration age) {
-            if (age.toDays() > 0) {
-                return age.toDays() + "d";
-            }
-            if (age.toHours() > 0) {
-                return age.toHours() + "h";
-            }
-            return age.toMinutes() > 0 ? age.toMinutes() + "m" : age.toSeconds() + "s";
         }
     }
 
@@ -99,7 +88,7 @@ final class DltCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             AppConfig config = CommandSupport.requireExternal(options.load());
-            List<DeadLetter> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
+            List<DeadLetterRecord> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
                     .readAll().stream().filter(filters.predicate()).toList();
             Redrive.Result result = new Redrive(StageConfigs.database(config), config.kafka(), StageConfigs.consumedTopics()).redrive(letters);
             for (Redrive.Refusal refusal : result.refused()) {

@@ -45,6 +45,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
+import io.usersync.app.run.StageConfigs;
 import io.usersync.app.run.StageHealth;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.profile.UserProfile;
@@ -107,6 +108,21 @@ class PersonalDataIT {
         awaitDeadLetter("stream-processor", null, notJson);
         awaitDeadLetter("stream-processor", "not-a-change-event", wrongType);
         awaitDeadLetter("stream-processor", "not-json", reservation);
+    }
+
+    /** Kafka Streams' own handlers copied the record's headers and the error's message and stack trace. */
+    @Test
+    void shouldKeepTheHeadersAndInputOfARecordStreamsCannotReadOutOfTheProcessorsDeadLetter() throws Exception {
+        String root = "piiroot" + UUID.randomUUID().toString().substring(0, 8);
+        ProducerRecord<String, String> claim = new ProducerRecord<>(StageConfigs.processor(config()).claimsTopic(), root,
+                "{\"type\": \"claim\", \"user_id\": " + MARKER + "}");
+        claim.headers().add("note", (MARKER + "@example.com").getBytes(StandardCharsets.UTF_8));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                config().kafkaBootstrapServers().orElseThrow()), new StringSerializer(), new StringSerializer())) {
+            producer.send(claim).get();
+        }
+
+        awaitDeadLetter("stream-processor", "deserialization-failed", root);
     }
 
     @Test

@@ -99,8 +99,8 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 buffer.add(ProfileRecords.parse(record));
             } catch (IOException | IllegalArgumentException e) {
                 TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                deadLetters.report(new ProfileWrite(record.key(), null, 0, partition, record.offset(), record.value()),
-                        DeadLetterReasons.NOT_A_PROFILE, e);
+                deadLetters.report(new ProfileWrite(record.key(), null, 0, partition, record.offset(), record.value(),
+                        ProfileRecords.attempt(record)), DeadLetterReasons.unreadable(e), e);
                 metrics.deadLetter();
                 buffer.markRead(partition, record.offset());
             }
@@ -111,7 +111,7 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
         Batch batch = buffer.drain();
         rebalanced = false;
         RetryingProfileWriter.Written written = database.write(batch, (write, error) -> {
-            deadLetters.report(write, DeadLetterReasons.REJECTED_BY_DATABASE, error);
+            deadLetters.report(write, DeadLetterReasons.rejected(error), error);
             metrics.deadLetter();
         }, () -> running && !rebalanced, this::pauseAndPoll);
         if (written == null) {

@@ -204,6 +204,46 @@ class SinkIT {
     }
 
     @Test
+    void shouldDeadLetterEveryRecordItMustNotWriteWithItsReasonAndGoOn() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        // A rule of the site's own that fails one username with a SQL state the sink does not classify.
+        database.execute("create function public.refuse_blocked() returns trigger language plpgsql as $$ begin "
+                        + "if new.username = 'blocked' then raise exception 'refused' using errcode = 'P0001'; end if; "
+                        + "return new; end $$",
+                "create trigger refuse_blocked before insert or update on public.users for each row "
+                        + "execute function public.refuse_blocked()");
+        String kept = UUID.randomUUID().toString();
+        database.execute("insert into public.users (id, username, source_lsn) values ('" + kept + "', 'kept', 500)");
+        String blocked = UUID.randomUUID().toString();
+        String nullProvider = UUID.randomUUID().toString();
+        String nullAmongProviders = UUID.randomUUID().toString();
+        String good = UUID.randomUUID().toString();
+        send(config, "not-a-uuid", MAPPER.writeValueAsString(profile(new Change(UUID.randomUUID().toString(), "keyless", null, 1, false))));
+        send(config, kept, null);
+        send(config, blocked, MAPPER.writeValueAsString(profile(new Change(blocked, "blocked", null, 2, false))));
+        send(config, nullProvider, MAPPER.writeValueAsString(new UserProfile(nullProvider, null, "anonymous_one", null, null,
+                null, null, false, true, null, null, null, 3, System.currentTimeMillis(), false)));
+        send(config, nullAmongProviders, MAPPER.writeValueAsString(profile(new Change(nullAmongProviders, "odd", null, 4, false)))
+                .replace("[\"email\"]", "[null]"));
+        send(config, good, MAPPER.writeValueAsString(profile(new Change(good, "good", null, 5, false))));
+        start(config);
+
+        Map<String, String> reasons = new HashMap<>();
+        readDeadLetters(config, 4).forEach(letter -> reasons.put(letter.key(), header(letter, DeadLetterHeaders.REASON)));
+        assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "not-a-uuid", DeadLetterReasons.KEY_NOT_A_UUID,
+                kept, DeadLetterReasons.TOMBSTONE_WITHOUT_LSN,
+                blocked, DeadLetterReasons.UNCLASSIFIED_DATABASE_ERROR,
+                nullAmongProviders, DeadLetterReasons.NOT_A_PROFILE));
+        String after = UUID.randomUUID().toString();
+        send(config, after, MAPPER.writeValueAsString(profile(new Change(after, "after", null, 6, false))));
+        await().atMost(Duration.ofMinutes(1)).until(() -> usernames(database).containsKey(after));
+        assertThat(usernames(database)).containsEntry(kept, "kept").containsEntry(nullProvider, "anonymous_one")
+                .containsEntry(good, "good").doesNotContainKeys(blocked, nullAmongProviders);
+    }
+
+    @Test
     void shouldDeleteOnATombstoneButNotWhenTheRowIsNewerThanTheDelete() throws Exception {
         TestDatabase database = TestDatabase.migrated(postgres);
         SinkConfig config = config(database);
@@ -246,6 +286,13 @@ class SinkIT {
             assertThat(rs.getString(2)).isEqualTo("https://example.com/a,b.png");
             assertThat((String[]) rs.getArray(3).getArray()).containsExactly("github", "with \"quote\"", "back\\slash");
             assertThat(rs.getTimestamp(4).toInstant()).isEqualTo(java.time.Instant.parse("2026-11-02T10:00:00Z"));
+        }
+    }
+
+    private static void send(SinkConfig config, String key, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(config.profilesTopic(), key, value)).get();
         }
     }
 

@@ -10,9 +10,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
+import io.usersync.processor.deadletter.DeadLetterDeserializationHandler;
+import io.usersync.processor.deadletter.DeadLetterProcessingHandler;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
@@ -109,11 +109,11 @@ public record ProcessorConfig(
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // Bad input is routed by the topology with its own headers. Whatever else a record breaks goes to
-        // the same dead-letter topic through Streams' handlers (KIP-1033/1034), and processing goes on.
+        // Bad input is routed by the topology to the dead-letter topic. Whatever else a record breaks goes to
+        // the same topic through Streams' handlers (KIP-1033/1034), with the same headers, and processing goes on.
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         if (stateDirectory != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
         }

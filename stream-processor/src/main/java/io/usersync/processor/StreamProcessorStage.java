@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.usersync.processor.deadletter.DeadLetterCounter;
 import io.usersync.processor.store.RocksDbMemory;
 import io.usersync.processor.topology.ProcessorMetrics;
 import io.usersync.processor.topology.UserSyncTopology;
@@ -38,12 +39,14 @@ public final class StreamProcessorStage implements AutoCloseable {
 
     public synchronized void start() {
         StreamProcessorTopics.ensure(config);
-        Topology topology = UserSyncTopology.build(config, new ProcessorMetrics(registry));
+        ProcessorMetrics metrics = new ProcessorMetrics(registry);
+        Topology topology = UserSyncTopology.build(config, metrics);
         log.info("Stream processor topology:\n{}", topology.describe());
         storeMemory = new RocksDbMemory(STATE_STORE_MEMORY);
         Properties properties = config.streamsProperties();
         properties.put(RocksDbMemory.CONFIG, storeMemory);
         properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.Setter.class);
+        properties.put(DeadLetterCounter.CONFIG, (DeadLetterCounter) metrics::deadLetter);
         streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(error -> {
             // Bad input never gets here (it goes to the dead-letter topic): this is a bug or a broken

@@ -33,7 +33,7 @@ public final class AlertAggregator {
         this.window = window;
     }
 
-    public void add(DeadLetter letter, Instant now) {
+    public void add(DeadLetterRecord letter, Instant now) {
         if (tallies.isEmpty()) {
             windowStart = now;
         }

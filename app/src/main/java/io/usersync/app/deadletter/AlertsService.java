@@ -72,9 +72,9 @@ public final class AlertsService implements AutoCloseable {
             });
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    DeadLetter letter = DeadLetter.of(record);
-                    log.warn("dead-letter stage={} reason={} user={} source={}-{}@{} dlt={}", letter.stage(), letter.reason(),
-                            letter.key(), letter.sourceTopic(), letter.sourcePartition(), letter.sourceOffset(), letter.id());
+                    DeadLetterRecord letter = DeadLetterRecord.of(record);
+                    log.warn("dead-letter stage={} reason={} user={} source={} attempt={} dlt={}", letter.stage(), letter.reason(),
+                            letter.key(), letter.source(), letter.attempt(), letter.id());
                     aggregator.add(letter, clock.instant());
                 }
                 if (aggregator.due(clock.instant())) {

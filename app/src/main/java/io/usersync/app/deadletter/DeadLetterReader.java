@@ -25,8 +25,8 @@ public final class DeadLetterReader {
         this.topic = topic;
     }
 
-    public List<DeadLetter> readAll() {
-        List<DeadLetter> letters = new ArrayList<>();
+    public List<DeadLetterRecord> readAll() {
+        List<DeadLetterRecord> letters = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -37,7 +37,7 @@ public final class DeadLetterReader {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    letters.add(DeadLetter.of(record));
+                    letters.add(DeadLetterRecord.of(record));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.usersync.app.deadletter;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
  * Re-publishes dead letters, key and original bytes, to the topic of the stage that failed (their
- * {@code source.topic} header), once the cause is fixed. Each is recorded in {@code usersync.dlt_redrives}
+ * {@code source.topic} header), once the cause is fixed, with an {@code attempt} header one more than theirs. Each is recorded in {@code usersync.dlt_redrives}
  * in the same transaction that claims it, so a second redrive skips what the first re-published.
  *
  * <p>Headers are written by whoever can produce to the dead-letter topic, so {@code source.topic} is not
@@ -59,7 +61,7 @@ public final class Redrive {
         this.pipelineTopics = Set.copyOf(pipelineTopics);
     }
 
-    public Result redrive(List<DeadLetter> letters) throws SQLException, InterruptedException {
+    public Result redrive(List<DeadLetterRecord> letters) throws SQLException, InterruptedException {
         int redriven = 0;
         int skipped = 0;
         List<Refusal> refused = new ArrayList<>();
@@ -69,7 +71,7 @@ public final class Redrive {
                         ProducerConfig.CLIENT_ID_CONFIG, "usersync-redrive",
                         ProducerConfig.ACKS_CONFIG, "all")), new StringSerializer(), new ByteArraySerializer())) {
             connection.setAutoCommit(false);
-            for (DeadLetter letter : letters) {
+            for (DeadLetterRecord letter : letters) {
                 Refusal refusal = refusal(letter);
                 if (refusal != null) {
                     log.warn("Dead letter {} not redriven: {}", refusal.id(), refusal.why());
@@ -86,7 +88,7 @@ public final class Redrive {
                     continue;
                 }
                 try {
-                    producer.send(new ProducerRecord<>(letter.sourceTopic(), letter.key(), letter.value())).get();
+                    producer.send(redriven(letter)).get();
                 } catch (ExecutionException e) {
                     connection.rollback();
                     throw new IllegalStateException("could not re-publish dead letter " + letter.id() + " to "
@@ -99,7 +101,17 @@ public final class Redrive {
         return new Result(redriven, skipped, List.copyOf(refused));
     }
 
-    private Refusal refusal(DeadLetter letter) {
+    /**
+     * The key and original bytes, with the attempt one more than the dead letter's: the stage that fails it again
+     * writes that attempt on its dead letter, so {@code attempt} counts redrives.
+     */
+    static ProducerRecord<String, byte[]> redriven(DeadLetterRecord letter) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(letter.sourceTopic(), letter.key(), letter.value());
+        record.headers().add(DeadLetterHeaders.ATTEMPT, Integer.toString(letter.attempt() + 1).getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private Refusal refusal(DeadLetterRecord letter) {
         if (letter.sourceTopic() == null) {
             return new Refusal(letter.id(), null, "it has no source.topic header");
         }

@@ -1,5 +1,6 @@
 package io.usersync.app.reconcile;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.schemas.profile.ProfileHeaders;
 
 /**
  * Repairs what reconcile found, through the pipeline: missing and drifted users are re-read from
@@ -49,7 +51,11 @@ public final class DriftRepair {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "usersync-reconcile")), new StringSerializer(), new StringSerializer())) {
             for (String id : report.orphaned()) {
-                producer.send(new ProducerRecord<>(profilesTopic, id, null)).get();
+                // The user is gone from auth.users, so no later change of it can come: the delete wins over any
+                // row, and says so, since the sink applies no tombstone without the LSN of its delete.
+                ProducerRecord<String, String> tombstone = new ProducerRecord<>(profilesTopic, id, null);
+                tombstone.headers().add(ProfileHeaders.SOURCE_LSN, Long.toString(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8));
+                producer.send(tombstone).get();
             }
         }
     }

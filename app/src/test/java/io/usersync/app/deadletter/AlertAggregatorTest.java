@@ -14,8 +14,8 @@ class AlertAggregatorTest {
 
     private final AlertAggregator aggregator = new AlertAggregator(Duration.ofSeconds(60));
 
-    private static DeadLetter letter(String stage, String reason, String userId, Instant failedAt) {
-        return new DeadLetter("usersync.dlt", 0, 0, userId, new byte[0], stage, reason, "E", "m", "src", "0", "1", failedAt);
+    private static DeadLetterRecord letter(String stage, String reason, String userId, Instant failedAt) {
+        return new DeadLetterRecord("usersync.dlt", 0, 0, userId, new byte[0], stage, reason, "E", "m", "src", "0", "1", 1, failedAt);
     }
 
     @Test

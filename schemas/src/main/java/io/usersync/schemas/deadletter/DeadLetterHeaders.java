@@ -2,24 +2,40 @@ package io.usersync.schemas.deadletter;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Header names of a record on {@code usersync.dlt}. The value is the original bytes, untouched;
- * these headers say where it came from and why it could not be processed.
+ * The headers of a record on {@code usersync.dlt}, the one contract every stage writes and {@code dlt} and
+ * {@code alerts} read. The value is the original bytes, untouched; these headers say where it came from and
+ * why it could not be processed. Every dead letter carries exactly {@link #NAMES}, as UTF-8 text
+ * ({@code schemas/dead-letter-headers.schema.json}).
  */
 public final class DeadLetterHeaders {
 
+    /** Which stage gave up on the record: {@link #STAGE_PROCESSOR} or {@link #STAGE_SINK}. */
     public static final String STAGE = "usersync.dlt.stage";
     /** A short, stable code for why the record failed, for alerts and redrive filters. */
     public static final String REASON = "usersync.dlt.reason";
     public static final String ERROR_CLASS = "usersync.dlt.error.class";
     public static final String ERROR_MESSAGE = "usersync.dlt.error.message";
+    /** The topic the stage read the record from, where a redrive re-publishes it. */
     public static final String SOURCE_TOPIC = "usersync.dlt.source.topic";
     public static final String SOURCE_PARTITION = "usersync.dlt.source.partition";
     public static final String SOURCE_OFFSET = "usersync.dlt.source.offset";
+    /**
+     * 1 for a record's first failure, one more for each redrive before this one. A redrive sets it, one more than
+     * the dead letter's, on the record it re-publishes; the stage that fails it again copies it onto its dead letter.
+     */
     public static final String ATTEMPT = "usersync.dlt.attempt";
     public static final String TIMESTAMP = "usersync.dlt.timestamp";
+
+    /** Every header of a dead letter, in the order the stages write them. */
+    public static final List<String> NAMES = List.of(STAGE, REASON, ERROR_CLASS, ERROR_MESSAGE, SOURCE_TOPIC,
+            SOURCE_PARTITION, SOURCE_OFFSET, ATTEMPT, TIMESTAMP);
+
+    public static final String STAGE_PROCESSOR = "stream-processor";
+    public static final String STAGE_SINK = "sink";
 
     private DeadLetterHeaders() {
     }
@@ -47,11 +63,26 @@ public final class DeadLetterHeaders {
         headers.put(REASON, cause.reason());
         headers.put(ERROR_CLASS, cause.errorClass());
         headers.put(ERROR_MESSAGE, cause.message() == null ? "" : cause.message());
-        headers.put(SOURCE_TOPIC, source.topic());
+        headers.put(SOURCE_TOPIC, source.topic() == null ? "" : source.topic());
         headers.put(SOURCE_PARTITION, Integer.toString(source.partition()));
         headers.put(SOURCE_OFFSET, Long.toString(source.offset()));
-        headers.put(ATTEMPT, Integer.toString(attempt));
+        headers.put(ATTEMPT, Integer.toString(Math.max(1, attempt)));
         headers.put(TIMESTAMP, time.toString());
         return headers;
+    }
+
+    /**
+     * The attempt that the {@link #ATTEMPT} header of a record a stage read stands for: 1 when it has none (not
+     * redriven) or one that is not a positive number.
+     */
+    public static int attempt(String header) {
+        if (header == null) {
+            return 1;
+        }
+        try {
+            return Math.max(1, Integer.parseInt(header.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

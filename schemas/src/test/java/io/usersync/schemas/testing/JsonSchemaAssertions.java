@@ -3,6 +3,7 @@ package io.usersync.schemas.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,6 +24,8 @@ public final class JsonSchemaAssertions {
     public static final String EVENT = "user-event.schema.json";
     public static final String CLAIM = "username-claim.schema.json";
     public static final String ASSIGNMENT = "username-assignment.schema.json";
+    /** Of a dead letter's headers, as an object of header name to text: see {@link #headersJson}. */
+    public static final String DEAD_LETTER_HEADERS = "dead-letter-headers.schema.json";
 
     private static final String BASE = "https://usersync.io/schemas/";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -43,6 +46,15 @@ public final class JsonSchemaAssertions {
 
     public static void assertValid(String schemaFile, String json) {
         assertThat(problems(schemaFile, json)).as("%s against %s", json, schemaFile).isEmpty();
+    }
+
+    /** Headers (name to UTF-8 text) as the JSON object {@link #DEAD_LETTER_HEADERS} describes. */
+    public static String headersJson(Map<String, String> headers) {
+        try {
+            return MAPPER.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode parse(String json) {

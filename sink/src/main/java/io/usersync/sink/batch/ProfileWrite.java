@@ -9,9 +9,17 @@ import io.usersync.schemas.profile.UserProfile;
  *
  * @param deleteLsn source LSN of a delete, from the tombstone's header; {@link Long#MAX_VALUE} when unknown
  * @param original  the record's value as read, for the dead-letter topic
+ * @param attempt   the redrive attempt the record is on (its {@code usersync.dlt.attempt} header; 1 when it has none),
+ *                  for its dead letter
  */
 public record ProfileWrite(String userId, UserProfile profile, long deleteLsn, TopicPartition partition, long offset,
-        byte[] original) {
+        byte[] original, int attempt) {
+
+    /** A write of a record that was never redriven. */
+    public ProfileWrite(String userId, UserProfile profile, long deleteLsn, TopicPartition partition, long offset,
+            byte[] original) {
+        this(userId, profile, deleteLsn, partition, offset, original, 1);
+    }
 
     public boolean isDelete() {
         return profile == null;

@@ -26,7 +26,7 @@ import io.usersync.sink.write.Failure;
  */
 public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCloseable {
 
-    public static final String STAGE = "sink";
+    public static final String STAGE = DeadLetterHeaders.STAGE_SINK;
 
     private static final Logger log = LoggerFactory.getLogger(KafkaDeadLetterReporter.class);
 
@@ -54,7 +54,7 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, write.userId(), write.original());
         DeadLetterHeaders.of(cause(reason, error),
                         new DeadLetterHeaders.Source(write.partition().topic(), write.partition().partition(), write.offset()),
-                        1, clock.instant())
+                        write.attempt(), clock.instant())
                 .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         try {
             producer.send(record).get();
@@ -64,7 +64,9 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
         } catch (ExecutionException e) {
             throw new IllegalStateException("dead-letter topic " + topic + " did not take a record", e.getCause());
         }
-        log.warn("Profile of user {} at {}@{} sent to {}: {}", write.userId(), write.partition(), write.offset(), topic, reason);
+        // A key that is not a user id may be anything, an email among them: it is not logged.
+        log.warn("Profile of user {} at {}@{} sent to {}: {}", DeadLetterReasons.KEY_NOT_A_UUID.equals(reason) ? "(key not a UUID)"
+                : write.userId(), write.partition(), write.offset(), topic, reason);
     }
 
     /** What the database said, as {@link Failure#describe}: names of the constraint, table and column, no values. */

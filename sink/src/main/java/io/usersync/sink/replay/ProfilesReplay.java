@@ -77,7 +77,7 @@ public final class ProfilesReplay {
                     Batch drained = buffer.drain();
                     // No offsets: a replay must not move the running sink's stored position.
                     ProfileWriter.Result result = writer.write(new Batch(drained.writes(), Map.of()),
-                            (write, error) -> deadLetters.report(write, DeadLetterReasons.REJECTED_BY_DATABASE, error));
+                            (write, error) -> deadLetters.report(write, DeadLetterReasons.rejected(error), error));
                     upserted += result.upserted();
                     deleted += result.deleted();
                     rejected += result.rejected();

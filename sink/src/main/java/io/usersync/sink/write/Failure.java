@@ -15,7 +15,12 @@ public enum Failure {
     TRANSIENT,
     /** This record can never be written (constraint violation, bad value): dead-letter it, write the rest. */
     POISON,
-    /** Anything else is a bug or a broken deployment: stop loudly. */
+    /**
+     * A SQL state the sink does not know (a trigger's own error, a limit, a class added to PostgreSQL): handled like
+     * {@link #POISON}, so a record it fails alone is dead-lettered and the rest is written, under its own reason.
+     */
+    UNCLASSIFIED,
+    /** A bug or a broken deployment (missing table or privilege, internal error, no SQL state): stop loudly. */
     FATAL;
 
     private static final Set<String> TRANSIENT_STATES = Set.of(
@@ -26,6 +31,14 @@ public enum Failure {
             "57P01", // admin_shutdown
             "57P02", // crash_shutdown
             "57P03"); // cannot_connect_now
+
+    /**
+     * Classes that say the deployment, not a record, is broken: feature, transaction state, authorization,
+     * catalog, schema, syntax or access rule, prerequisite state, operator intervention, system and internal
+     * errors, configuration file.
+     */
+    private static final Set<String> FATAL_CLASSES = Set.of("0A", "0B", "25", "28", "2D", "34", "3D", "3F", "42", "55", "57",
+            "58", "F0", "XX");
 
     public static Failure of(SQLException error) {
         if (error instanceof SQLTransientException || error instanceof SQLRecoverableException) {
@@ -41,7 +54,12 @@ public enum Failure {
         if (state.startsWith("23") || state.startsWith("22")) {
             return POISON;
         }
-        return FATAL;
+        return state.length() >= 2 && FATAL_CLASSES.contains(state.substring(0, 2)) ? FATAL : UNCLASSIFIED;
+    }
+
+    /** Whether a record the error fails is isolated from its batch and dead-lettered, and the rest written. */
+    public boolean isolatesTheRecord() {
+        return this == POISON || this == UNCLASSIFIED;
     }
 
     /**

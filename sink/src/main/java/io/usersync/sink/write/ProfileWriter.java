@@ -143,7 +143,7 @@ public final class ProfileWriter {
             apply(connection, writes);
             connection.releaseSavepoint(savepoint);
         } catch (SQLException e) {
-            if (Failure.of(e) != Failure.POISON) {
+            if (!Failure.of(e).isolatesTheRecord()) {
                 throw e;
             }
             connection.rollback(savepoint);

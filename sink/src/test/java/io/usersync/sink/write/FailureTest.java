@@ -27,9 +27,17 @@ class FailureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"42P01", "42703", "42501"})
-    void shouldStopOnMissingTablesColumnsAndPrivileges(String state) {
+    @ValueSource(strings = {"42P01", "42703", "42501", "XX000", "28P01", "3F000", "57P04"})
+    void shouldStopOnMissingTablesColumnsAndPrivilegesAndInternalErrors(String state) {
         assertThat(Failure.of(new SQLException("x", state))).isEqualTo(Failure.FATAL);
+        assertThat(Failure.of(new SQLException("x", state)).isolatesTheRecord()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"P0001", "54000", "44000", "HV000"})
+    void shouldIsolateTheRecordOfAnErrorWhoseSqlStateItDoesNotClassify(String state) {
+        assertThat(Failure.of(new SQLException("x", state))).isEqualTo(Failure.UNCLASSIFIED);
+        assertThat(Failure.of(new SQLException("x", state)).isolatesTheRecord()).isTrue();
     }
 
     @Test

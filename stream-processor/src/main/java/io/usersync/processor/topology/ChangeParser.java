@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.usersync.processor.normalize.Metadata;
 import io.usersync.schemas.cdc.AuthUserChange;
 import io.usersync.schemas.cdc.AuthUserRow;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
 
 /**
  * Unwraps the Debezium envelope of an {@code auth.users} change, once, at the edge of the topology.
@@ -43,9 +44,10 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
         metrics.recordIn();
         try {
             AuthUserChange change = parse(record.value());
-            context.forward(record.withKey(rowOf(change).id()).withValue(Parsed.ok(change)));
+            context.forward(record.withKey(rowOf(change).id()).withValue(Parsed.ok(change))
+                    .withHeaders(DeadLetterBranch.withoutAttempt(record.headers())));
         } catch (DeadLetterException e) {
-            e.deadLetter().forward(context, record, metrics);
+            DeadLetterBranch.forward(e.deadLetterCause(), context, record, metrics);
         }
     }
 
@@ -56,21 +58,21 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
         try {
             change = JsonSerde.MAPPER.readValue(bytes, AuthUserChange.class);
         } catch (StreamReadException e) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_JSON, e));
+            throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.NOT_JSON, e));
         } catch (IOException e) {
             // Valid JSON of another shape: an array, a string, a field of the wrong type.
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, e));
+            throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.NOT_A_CHANGE_EVENT, e));
         }
         if (change == null || change.op() == null || !OPERATIONS.contains(change.op()) || change.source() == null) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op of c/u/d/r or no source"));
+            throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.NOT_A_CHANGE_EVENT, "no op of c/u/d/r or no source"));
         }
         if (change.source().position().isEmpty()) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT,
+            throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.NOT_A_CHANGE_EVENT,
                     "no source.lsn and no source.sequence to order the change by"));
         }
         AuthUserRow row = rowOf(change);
         if (row == null || row.id() == null || row.id().isBlank()) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.MISSING_ID, "the changed row has no id"));
+            throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.MISSING_ID, "the changed row has no id"));
         }
         if (!change.isDelete()) {
             checkMetadata("raw_user_meta_data", row.rawUserMetaData());
@@ -90,7 +92,7 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
         try {
             Metadata.check(column, text);
         } catch (Metadata.UnreadableMetadataException e) {
-            throw new DeadLetterException(DeadLetter.of(DeadLetter.UNREADABLE_METADATA, e));
+            throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.UNREADABLE_METADATA, e));
         }
     }
 
@@ -98,15 +100,15 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
 
         private static final long serialVersionUID = 1L;
 
-        private final transient DeadLetter deadLetter;
+        private final transient DeadLetterHeaders.Cause deadLetterCause;
 
-        DeadLetterException(DeadLetter deadLetter) {
-            super(deadLetter.message(), null, false, false);
-            this.deadLetter = deadLetter;
+        DeadLetterException(DeadLetterHeaders.Cause deadLetterCause) {
+            super(deadLetterCause.message(), null, false, false);
+            this.deadLetterCause = deadLetterCause;
         }
 
-        DeadLetter deadLetter() {
-            return deadLetter;
+        DeadLetterHeaders.Cause deadLetterCause() {
+            return deadLetterCause;
         }
     }
 }

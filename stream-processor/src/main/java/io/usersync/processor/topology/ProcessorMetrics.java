@@ -48,7 +48,8 @@ public final class ProcessorMetrics {
         reservationConflicts.increment();
     }
 
-    void deadLetter(String reason) {
+    /** An input sent to the dead-letter topic, by the topology or by Kafka Streams' handlers. */
+    public void deadLetter(String reason) {
         Counter.builder("usersync.processor.dead.letters")
                 .description("Inputs sent to the dead-letter topic")
                 .tag("reason", reason)

@@ -49,19 +49,19 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
         try {
             json = JsonSerde.MAPPER.readTree(record.value());
         } catch (IOException e) {
-            DeadLetter.of(DeadLetter.NOT_JSON, e).forward(context, record, metrics);
+            DeadLetterBranch.forward(DeadLetterBranch.cause(DeadLetterBranch.NOT_JSON, e), context, record, metrics);
             return;
         }
         if (json == null || !json.isObject() || !json.has("op")) {
-            DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "no op").forward(context, record, metrics);
+            DeadLetterBranch.forward(DeadLetterBranch.cause(DeadLetterBranch.NOT_A_CHANGE_EVENT, "no op"), context, record, metrics);
             return;
         }
         JsonNode row = json.path("after");
         if ("m".equals(json.path("op").asText())) {
             row = announcedRow(json.path("message").path("content"));
             if (row == null) {
-                DeadLetter.of(DeadLetter.NOT_A_CHANGE_EVENT, "the announcement's content is not a JSON object")
-                        .forward(context, record, metrics);
+                DeadLetterBranch.forward(DeadLetterBranch.cause(DeadLetterBranch.NOT_A_CHANGE_EVENT,
+                        "the announcement's content is not a JSON object"), context, record, metrics);
                 return;
             }
         }
@@ -71,7 +71,7 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
             return;
         }
         if (userId == null || userId.isBlank()) {
-            DeadLetter.of(DeadLetter.MISSING_ID, "the changed row has no id").forward(context, record, metrics);
+            DeadLetterBranch.forward(DeadLetterBranch.cause(DeadLetterBranch.MISSING_ID, "the changed row has no id"), context, record, metrics);
             return;
         }
         String lowerCase = username.toLowerCase(Locale.ROOT);
@@ -79,7 +79,8 @@ final class ReservationParser implements Processor<String, byte[], String, Parse
         if (ownedRoots.ownsRoot(root) && userId.equals(owners.get(lowerCase))) {
             return;
         }
-        context.forward(record.withKey(root).withValue(Parsed.<UsernameClaim>ok(UsernameClaim.reserve(userId, lowerCase))));
+        context.forward(record.withKey(root).withValue(Parsed.<UsernameClaim>ok(UsernameClaim.reserve(userId, lowerCase)))
+                .withHeaders(DeadLetterBranch.withoutAttempt(record.headers())));
     }
 
     /** The {@code {"id": ..., "username": ...}} of an announcement, base64 in Debezium's JSON; null if it is not one. */
