@@ -76,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("%nSigning up %,d users at %,d per second...%n", users, rate);
             SignUps signUps = new SignUps(42);
             List<UUID> ids = signUps.insert(connection, users, rate);
-            int renamed = changeSome(connection, ids);
+            int renamed = changeSome(connection, ids, rate);
             // No grace period: once the demo stops writing, every difference left is one the pipeline owes.
             Reconciler reconciler = new Reconciler(StageConfigs.database(application.config()), Duration.ZERO);
             boolean synced = awaitSync(connection, reconciler);
@@ -89,8 +89,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Renames every 10th user, hard-deletes every 20th and soft-deletes every 33rd; returns how many were renamed. */
-    private static int changeSome(Connection connection, List<UUID> ids) throws SQLException {
+    /**
+     * Renames every 10th user, hard-deletes every 20th and soft-deletes every 33rd, at the sign-ups' rate;
+     * returns how many were renamed.
+     */
+    private static int changeSome(Connection connection, List<UUID> ids, int perSecond) throws SQLException, InterruptedException {
+        Pace pace = new Pace(perSecond);
+        int changes = 0;
         int renamed = 0;
         try (PreparedStatement rename = connection.prepareStatement("update auth.users set raw_user_meta_data ="
                 + " raw_user_meta_data || jsonb_build_object('full_name', 'Renamed ' || ?::text), updated_at = now() where id = ?");
@@ -98,6 +103,9 @@ public final class DemoCommand implements Callable<Integer> {
                 PreparedStatement softDelete = connection.prepareStatement(
                         "update auth.users set deleted_at = now(), updated_at = now() where id = ?")) {
             for (int i = 0; i < ids.size(); i++) {
+                if (i % 20 == 7 || i % 33 == 5 || i % 10 == 3) {
+                    pace.awaitTurn(changes++);
+                }
                 if (i % 20 == 7) {
                     delete.setObject(1, ids.get(i));
                     delete.executeUpdate();

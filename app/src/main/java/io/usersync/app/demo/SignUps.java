@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,8 +39,7 @@ final class SignUps {
      * returns their ids.
      */
     List<UUID> insert(Connection connection, int count, int perSecond) throws SQLException, InterruptedException {
-        long start = System.nanoTime();
-        long interval = 1_000_000_000L / perSecond;
+        Pace pace = new Pace(perSecond);
         List<UUID> ids = new ArrayList<>(count);
         try (PreparedStatement statement = connection.prepareStatement(
                 "insert into auth.users (instance_id, id, aud, role, email, phone, email_confirmed_at, phone_confirmed_at,"
@@ -49,11 +47,7 @@ final class SignUps {
                         + " values ('00000000-0000-0000-0000-000000000000', ?, 'authenticated', 'authenticated', ?, ?,"
                         + " case when ? then now() end, case when ? then now() end, ?::jsonb, ?::jsonb, now(), now(), now())")) {
             for (int i = 0; i < count; i++) {
-                long due = start + i * interval;
-                long early = due - System.nanoTime();
-                if (early > 0) {
-                    TimeUnit.NANOSECONDS.sleep(early);
-                }
+                pace.awaitTurn(i);
                 UUID id = UUID.randomUUID();
                 bind(statement, id, i);
                 statement.executeUpdate();
