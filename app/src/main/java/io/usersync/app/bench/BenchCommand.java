@@ -1,6 +1,5 @@
 package io.usersync.app.bench;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,14 +7,12 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigException;
@@ -24,6 +21,7 @@ import io.usersync.app.config.ConfigOptions;
 import io.usersync.app.config.Durations;
 import io.usersync.app.config.Setting;
 import io.usersync.app.run.EmbeddedServers;
+import io.usersync.app.run.ScratchDirectory;
 import io.usersync.capture.CaptureConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,11 +108,14 @@ public final class BenchCommand implements Callable<Integer> {
         String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path folder = out != null ? out : Path.of("usersync-bench", started);
         Map<String, String> overrides = new HashMap<>(options.overrides());
-        Path temporary = null;
-        if (!overrides.containsKey(Setting.DATA_DIR.variable())) {
-            temporary = Files.createTempDirectory("usersync-bench-");
-            overrides.put(Setting.DATA_DIR.variable(), temporary.toString());
+        String dataDir = overrides.get(Setting.DATA_DIR.variable());
+        try (ScratchDirectory data = ScratchDirectory.givenOrTemporary(dataDir != null ? Path.of(dataDir) : null, "usersync-bench-")) {
+            overrides.put(Setting.DATA_DIR.variable(), data.path().toString());
+            return run(config(overrides), plan(selected, runFor, waitFor), folder, started);
         }
+    }
+
+    private static AppConfig config(Map<String, String> overrides) {
         overrides.putIfAbsent(Setting.HTTP_PORT.variable(), "0");
         if (System.getenv(Setting.RECONCILE_INTERVAL_S.variable()) == null) {
             // A reconcile in the middle of a phase would be measured as the pipeline's cost.
@@ -124,16 +125,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (!config.stages().equals(EnumSet.allOf(AppConfig.Stage.class))) {
             throw new ConfigException(List.of("bench runs every stage in this process; leave USERSYNC_STAGES unset."));
         }
-        BenchRun.Plan plan = new BenchRun.Plan(selected.contains(PhaseName.BACKFILL), backfillUsers,
+        return config;
+    }
+
+    private BenchRun.Plan plan(EnumSet<PhaseName> selected, Duration runFor, Duration waitFor) {
+        return new BenchRun.Plan(selected.contains(PhaseName.BACKFILL), backfillUsers,
                 selected.contains(PhaseName.STREAM) ? List.copyOf(rates) : List.of(), runFor, connections,
                 selected.contains(PhaseName.SAME_BASE), sameBaseUsers, waitFor);
-        try {
-            return run(config, plan, folder, started);
-        } finally {
-            if (temporary != null) {
-                deleteRecursively(temporary);
-            }
-        }
     }
 
     private int run(AppConfig configured, BenchRun.Plan plan, Path folder, String started) throws Exception {
@@ -208,13 +206,5 @@ public final class BenchCommand implements Callable<Integer> {
         }
         problems.add(option + " must be longer than zero.");
         return Duration.ZERO;
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

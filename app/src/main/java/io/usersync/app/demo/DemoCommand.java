@@ -1,6 +1,5 @@
 package io.usersync.app.demo;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +28,7 @@ import io.usersync.app.config.Setting;
 import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
+import io.usersync.app.run.ScratchDirectory;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
@@ -65,11 +65,10 @@ public final class DemoCommand implements Callable<Integer> {
         environment.remove(Setting.DB_URL.variable());
         // The demo always runs on its in-process broker, which speaks PLAINTEXT: no client settings of a cluster.
         environment.keySet().removeIf(KafkaClientSettings::isClientVariable);
-        Path directory = dataDir != null ? dataDir : Files.createTempDirectory("usersync-demo-");
-        AppConfig config = ConfigLoader.load(environment, Map.of(
-                Setting.DATA_DIR.variable(), directory.toString(),
-                Setting.HTTP_PORT.variable(), Integer.toString(httpPort)));
-        try (Application application = Application.start(config);
+        try (ScratchDirectory directory = ScratchDirectory.givenOrTemporary(dataDir, "usersync-demo-");
+                Application application = Application.start(ConfigLoader.load(environment, Map.of(
+                        Setting.DATA_DIR.variable(), directory.path().toString(),
+                        Setting.HTTP_PORT.variable(), Integer.toString(httpPort))));
                 Connection connection = connect(application.config())) {
             WarmUp.awaitHealthy(application);
             System.out.printf("Pipeline warmed up in %.1f s%n", WarmUp.sendOneUserThrough(connection).toMillis() / 1e3);

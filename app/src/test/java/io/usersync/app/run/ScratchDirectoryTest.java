@@ -1,0 +1,31 @@
+package io.usersync.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScratchDirectoryTest {
+
+    @Test
+    void shouldRemoveATemporaryDirectoryWithEverythingInItOnClose() throws Exception {
+        Path made;
+        try (ScratchDirectory scratch = ScratchDirectory.givenOrTemporary(null, "usersync-test-")) {
+            made = scratch.path();
+            Files.createDirectories(made.resolve("kafka/topic-0"));
+            Files.writeString(made.resolve("kafka/topic-0/segment.log"), "records");
+        }
+        assertThat(made).doesNotExist();
+    }
+
+    @Test
+    void shouldKeepADirectoryTheUserNamed(@TempDir Path given) throws Exception {
+        try (ScratchDirectory scratch = ScratchDirectory.givenOrTemporary(given, "usersync-test-")) {
+            Files.writeString(scratch.path().resolve("data"), "kept");
+        }
+        assertThat(given.resolve("data")).hasContent("kept");
+    }
+}
