@@ -24,6 +24,7 @@ import io.usersync.capture.engine.DebeziumProperties;
 import io.usersync.capture.engine.KafkaChangePublisher;
 import io.usersync.capture.engine.Publication;
 import io.usersync.capture.preflight.Preflight;
+import io.usersync.schemas.database.DatabaseSettings;
 
 /**
  * The capture stage: checks its preconditions, then runs the embedded Debezium engine, which takes an
@@ -75,7 +76,7 @@ public final class CaptureStage implements AutoCloseable {
 
     /** Creates the publication, or sets its tables: Preflight checked that this user may. */
     private void keepPublication() {
-        CaptureConfig.DatabaseConnection db = config.database();
+        DatabaseSettings db = config.database();
         try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             Publication.ensure(connection, config.publicationName());
         } catch (SQLException e) {

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.usersync.schemas.database.DatabaseSettings;
+
 /**
  * How many bytes of WAL the replication slot holds back: the distance from the server's current WAL
  * position to what capture confirmed. Growing without bound means capture is down or too slow.
@@ -22,10 +24,10 @@ public final class ReplicationSlotLag implements MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSlotLag.class);
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DatabaseSettings database;
     private final String slotName;
 
-    public ReplicationSlotLag(CaptureConfig.DatabaseConnection database, String slotName) {
+    public ReplicationSlotLag(DatabaseSettings database, String slotName) {
         this.database = database;
         this.slotName = slotName;
     }

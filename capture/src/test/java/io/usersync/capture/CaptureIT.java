@@ -37,6 +37,7 @@ import io.usersync.capture.preflight.CaptureStartupException;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
@@ -316,7 +317,7 @@ class CaptureIT {
         database.execute("create role capture_no_replication login password 'x'");
         CaptureConfig base = config(database);
         CaptureConfig config = new CaptureConfig(
-                new CaptureConfig.DatabaseConnection(database.jdbcUrl(), "capture_no_replication", "x"),
+                new DatabaseSettings(database.jdbcUrl(), "capture_no_replication", "x"),
                 KafkaClientSettings.bootstrapServers("127.0.0.1:1"), base.topic(), base.reservationsTopic(), 1, base.slotName(),
                 base.publicationName(), base.offsets(),
                 base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval(), base.debezium());
@@ -386,7 +387,7 @@ class CaptureIT {
 
     private static CaptureConfig config(TestDatabase database) {
         return new CaptureConfig(
-                new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
+                database.settings(),
                 KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()), "cdc." + database.name(),
                 "reservations." + database.name(), 3,
                 database.name(), "usersync",

@@ -18,9 +18,9 @@ public final class SinkConnectionPool {
     /** A pool that fails fast while the database is down, with batched statements rewritten. */
     public static HikariDataSource open(SinkConfig config) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.jdbcUrl());
-        hikari.setUsername(config.user());
-        hikari.setPassword(config.password());
+        hikari.setJdbcUrl(config.database().jdbcUrl());
+        hikari.setUsername(config.database().user());
+        hikari.setPassword(config.database().password());
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setPoolName("usersync-sink");
         // Fail fast while the database is down: the sink's own backoff decides when to try again.

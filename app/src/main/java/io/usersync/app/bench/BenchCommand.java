@@ -25,6 +25,7 @@ import io.usersync.app.config.Durations;
 import io.usersync.app.config.Setting;
 import io.usersync.app.run.EmbeddedServers;
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.database.DatabaseSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -179,7 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put(Setting.PROCESSOR_COMMIT_INTERVAL_MS.variable(), Long.toString(config.processorCommitInterval().toMillis()));
         return new BenchReport.Setup(version == null ? "development build" : version, System.getProperty("java.version"),
                 cores, Runtime.getRuntime().maxMemory() / 1048576.0,
-                configured.dbUrl().map(url -> "given " + CaptureConfig.DatabaseConnection.masked(url)).orElse("embedded"),
+                configured.dbUrl().map(url -> "given " + DatabaseSettings.masked(url)).orElse("embedded"),
                 configured.kafkaBootstrapServers().map(servers -> "given " + servers).orElse("embedded, in this process"),
                 config.partitions(), settings);
     }

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.DebeziumSettings;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
@@ -57,7 +58,7 @@ public record AppConfig(
         for (Setting setting : Setting.values()) {
             String value = effective.get(setting);
             String shown = value == null ? "(unset)" : setting.secret() && !value.isEmpty() ? "****"
-                    : setting == Setting.DB_URL ? CaptureConfig.DatabaseConnection.masked(value) : value;
+                    : setting == Setting.DB_URL ? DatabaseSettings.masked(value) : value;
             out.append("  ").append(setting.variable()).append('=').append(shown).append('\n');
         }
         kafka.masked().forEach((property, value) -> {

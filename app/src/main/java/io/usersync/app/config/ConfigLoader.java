@@ -18,6 +18,7 @@ import java.util.Set;
 import io.usersync.app.config.AppConfig.Stage;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.DebeziumSettings;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
@@ -56,7 +57,7 @@ public final class ConfigLoader {
         Optional<String> dbUrl = optional(Setting.DB_URL);
         dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
                 + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '"
-                + CaptureConfig.DatabaseConnection.masked(url) + "'."));
+                + DatabaseSettings.masked(url) + "'."));
         Optional<String> bootstrapServers = optional(Setting.KAFKA_BOOTSTRAP_SERVERS);
         KafkaClientSettings kafka = KafkaClientVariables.read(environment, overrides, bootstrapServers, problems);
         Optional<String> jwtSecret = optional(Setting.JWT_SECRET);

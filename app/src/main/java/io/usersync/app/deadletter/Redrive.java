@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
@@ -50,12 +51,12 @@ public final class Redrive {
             values (?, ?, ?, ?) on conflict do nothing
             """;
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DatabaseSettings database;
     private final KafkaClientSettings kafka;
     private final Set<String> pipelineTopics;
 
     /** @param pipelineTopics the topics the stages consume: the only ones a dead letter goes back to */
-    public Redrive(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka, Set<String> pipelineTopics) {
+    public Redrive(DatabaseSettings database, KafkaClientSettings kafka, Set<String> pipelineTopics) {
         this.database = database;
         this.kafka = kafka;
         this.pipelineTopics = Set.copyOf(pipelineTopics);

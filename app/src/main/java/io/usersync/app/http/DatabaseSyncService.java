@@ -14,16 +14,17 @@ import java.util.UUID;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
+import io.usersync.schemas.database.DatabaseSettings;
 
 /** /sync against the database: a resync signal to capture, then the row as public.users has it. */
 public final class DatabaseSyncService implements SyncService {
 
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DatabaseSettings database;
     private final ResyncSignal signal;
 
-    public DatabaseSyncService(CaptureConfig.DatabaseConnection database) {
+    public DatabaseSyncService(DatabaseSettings database) {
         this.database = database;
         this.signal = new ResyncSignal(database);
     }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.profile.ProfileHeaders;
 
@@ -27,11 +28,11 @@ public final class DriftRepair {
 
     private static final int SIGNAL_CHUNK = 500;
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DatabaseSettings database;
     private final KafkaClientSettings kafka;
     private final String profilesTopic;
 
-    public DriftRepair(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka, String profilesTopic) {
+    public DriftRepair(DatabaseSettings database, KafkaClientSettings kafka, String profilesTopic) {
         this.database = database;
         this.kafka = kafka;
         this.profilesTopic = profilesTopic;

@@ -17,6 +17,7 @@ import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.schemas.cdc.AuthUserRow;
+import io.usersync.schemas.database.DatabaseSettings;
 
 /**
  * Compares auth.users with public.users. Missing and orphaned rows are found with one set-based query
@@ -48,10 +49,10 @@ public final class Reconciler {
             limit ?
             """;
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DatabaseSettings database;
     private final Duration grace;
 
-    public Reconciler(CaptureConfig.DatabaseConnection database, Duration grace) {
+    public Reconciler(DatabaseSettings database, Duration grace) {
         this.database = database;
         this.grace = grace;
     }

@@ -6,6 +6,7 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.sink.SinkConfig;
 
 /** Makes each stage's own configuration out of the application's. */
@@ -21,8 +22,8 @@ public final class StageConfigs {
         return Set.of(TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES);
     }
 
-    public static CaptureConfig.DatabaseConnection database(AppConfig config) {
-        return new CaptureConfig.DatabaseConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
+    public static DatabaseSettings database(AppConfig config) {
+        return new DatabaseSettings(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
     }
 
     public static CaptureConfig capture(AppConfig config) {
@@ -40,7 +41,7 @@ public final class StageConfigs {
     }
 
     public static SinkConfig sink(AppConfig config) {
-        return new SinkConfig(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword(),
+        return new SinkConfig(database(config),
                 config.kafka(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
                 config.sinkGroupId(), config.sinkBatchSize(), config.sinkBatchAge(), config.sinkDeleteMode(), 4,
                 SinkConfig.DEFAULT_RETRY_BACKOFF, SinkConfig.DEFAULT_MAX_RETRY_BACKOFF);

@@ -22,6 +22,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.engine.DebeziumProperties;
 import io.usersync.capture.engine.Publication;
+import io.usersync.schemas.database.DatabaseSettings;
 
 /**
  * Checks, before Debezium starts, what users most often get wrong, and reports all of it at once with
@@ -48,7 +49,7 @@ public final class Preflight {
     }
 
     private void checkDatabase(List<String> problems) {
-        CaptureConfig.DatabaseConnection db = config.database();
+        DatabaseSettings db = config.database();
         try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             String walLevel = queryString(connection, "show wal_level");
             if (!"logical".equals(walLevel)) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.engine.DebeziumProperties;
+import io.usersync.schemas.database.DatabaseSettings;
 
 /**
  * Asks the running capture to re-read rows of {@code auth.users}: a row in Debezium's signal table starts
@@ -25,9 +26,9 @@ public final class ResyncSignal {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DatabaseSettings database;
 
-    public ResyncSignal(CaptureConfig.DatabaseConnection database) {
+    public ResyncSignal(DatabaseSettings database) {
         this.database = database;
     }
 

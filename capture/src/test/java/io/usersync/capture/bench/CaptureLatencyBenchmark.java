@@ -23,6 +23,7 @@ import io.usersync.capture.CaptureStage;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.TestDatabase;
 
@@ -44,7 +45,7 @@ public final class CaptureLatencyBenchmark {
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary()) {
             TestDatabase database = TestDatabase.migrated(postgres);
             CaptureConfig config = new CaptureConfig(
-                    new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
+                    database.settings(),
                     KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()), "cdc", null, 6, "bench", "usersync",
                     new CaptureConfig.OffsetStore.KafkaTopic("bench-offsets"), CaptureConfig.DEFAULT_POLL_INTERVAL,
                     CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL,

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.database.DatabaseSettings;
 
 class ResyncSignalTest {
 
@@ -43,7 +44,7 @@ class ResyncSignalTest {
     void shouldRefuseAnEmptyListOfUsersBeforeTouchingTheDatabase() {
         // A URL nothing listens on: reaching the database would fail with an SQLException instead.
         ResyncSignal signal = new ResyncSignal(
-                new CaptureConfig.DatabaseConnection("jdbc:postgresql://127.0.0.1:1/none", "u", null));
+                new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", "u", null));
 
         assertThatThrownBy(() -> signal.requestUsers(List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no user ids");

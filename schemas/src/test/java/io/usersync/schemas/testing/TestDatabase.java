@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.migration.Migrations;
 
 /**
@@ -55,6 +56,11 @@ public final class TestDatabase {
 
     public String password() {
         return EmbeddedPostgresServer.PASSWORD;
+    }
+
+    /** How the code under test reaches this database. */
+    public DatabaseSettings settings() {
+        return new DatabaseSettings(jdbcUrl(), user(), password());
     }
 
     public EmbeddedPostgresServer server() {
