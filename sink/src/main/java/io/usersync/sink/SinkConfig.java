@@ -40,6 +40,7 @@ public record SinkConfig(
      * batch is written), and a quiet stream pays no wait for company.
      */
     public static final Duration DEFAULT_BATCH_AGE = Duration.ZERO;
+    public static final DeleteMode DEFAULT_DELETE_MODE = DeleteMode.HARD;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
 

@@ -20,6 +20,7 @@ import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.sink.SinkConfig;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 /**
@@ -267,7 +268,7 @@ public final class ConfigLoader {
             return DeleteMode.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             problems.add(Setting.SINK_DELETE_MODE.variable() + " must be hard or soft; got '" + value + "'.");
-            return DeleteMode.HARD;
+            return SinkConfig.DEFAULT_DELETE_MODE;
         }
     }
 }
