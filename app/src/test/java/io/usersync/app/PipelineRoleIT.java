@@ -27,6 +27,7 @@ import io.usersync.app.run.EmbeddedServers;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.schemas.database.DatabaseSettings;
+import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.schemas.testing.AuthUsersTable;
 
 /**
@@ -74,7 +75,7 @@ class PipelineRoleIT {
         auth.setUserMetadata(ada, "{\"full_name\":\"Ada King\"}");
         await().atMost(Duration.ofSeconds(30)).until(() -> "Ada King".equals(column(ada, "full_name")));
         // A resync re-reads the table through the column-listed publication; changes after it still map right.
-        new ResyncSignal(new DatabaseSettings(owner.dbUrl().orElseThrow(), ROLE, PASSWORD))
+        new ResyncSignal(TestDatabase.dataSource(new DatabaseSettings(owner.dbUrl().orElseThrow(), ROLE, PASSWORD)))
                 .requestUsers(List.of(ada));
         UUID bob = auth.signUp("bob@example.com", "{\"full_name\":\"Bob Stone\"}", "{\"provider\":\"email\",\"providers\":[\"email\"]}");
         await().atMost(Duration.ofMinutes(1)).until(() -> "bob".equals(column(bob, "username")));

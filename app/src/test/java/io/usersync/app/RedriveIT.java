@@ -92,7 +92,7 @@ class RedriveIT {
         assertThat(username(user)).isNull();
 
         execute("delete from public.users where id = '" + squatter + "'");
-        Redrive redrive = new Redrive(StageConfigs.database(config), config.kafka(), StageConfigs.consumedTopics());
+        Redrive redrive = new Redrive(application.database(), config.kafka(), StageConfigs.consumedTopics());
         Redrive.Result first = redrive.redrive(rejected(reader.readAll(), user));
 
         assertThat(first.redriven()).isEqualTo(1);
@@ -112,7 +112,7 @@ class RedriveIT {
         send(TopicNames.PROFILES, user, profile(user, "still_held"));
         DeadLetterReader reader = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS);
         await().atMost(Duration.ofMinutes(1)).until(() -> rejected(reader.readAll(), user).size() == 1);
-        Redrive redrive = new Redrive(StageConfigs.database(config), config.kafka(), StageConfigs.consumedTopics());
+        Redrive redrive = new Redrive(application.database(), config.kafka(), StageConfigs.consumedTopics());
 
         for (int redrives = 1; redrives <= 2; redrives++) {
             Redrive.Result result = redrive.redrive(rejected(reader.readAll(), user));
@@ -229,7 +229,7 @@ class RedriveIT {
         DeadLetterReader reader = new DeadLetterReader(application.config().kafka(), TopicNames.DEAD_LETTERS);
         await().atMost(Duration.ofMinutes(1)).until(() -> keyed(reader.readAll(), attacker).size() == forged.size());
 
-        Redrive.Result result = new Redrive(StageConfigs.database(application.config()), application.config().kafka(), StageConfigs.consumedTopics())
+        Redrive.Result result = new Redrive(application.database(), application.config().kafka(), StageConfigs.consumedTopics())
                 .redrive(keyed(reader.readAll(), attacker));
 
         assertThat(result.redriven()).isZero();

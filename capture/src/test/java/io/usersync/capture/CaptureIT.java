@@ -282,7 +282,7 @@ class CaptureIT {
 
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
             reader.awaitAtLeast(2);
-            new ResyncSignal(config.database()).requestUsers(List.of(target));
+            new ResyncSignal(database.dataSource()).requestUsers(List.of(target));
             UUID sentinel = users.signUp("sentinel@example.com", "{}", "{}");
             List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(4);
 
@@ -301,7 +301,7 @@ class CaptureIT {
     void shouldRefuseToStartOnAServerWithoutLogicalWalAndNameTheFix() {
         try (EmbeddedPostgresServer replica = EmbeddedPostgresServer.startTemporary("replica")) {
             TestDatabase database = TestDatabase.migrated(replica);
-            CaptureStage stage = new CaptureStage(config(database));
+            CaptureStage stage = new CaptureStage(config(database), database.dataSource());
             stages.add(stage);
 
             assertThatThrownBy(stage::start)
@@ -321,7 +321,7 @@ class CaptureIT {
                 KafkaClientSettings.bootstrapServers("127.0.0.1:1"), base.topic(), base.reservationsTopic(), 1, base.slotName(),
                 base.publicationName(), base.offsets(),
                 base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval(), base.debezium());
-        CaptureStage stage = new CaptureStage(config);
+        CaptureStage stage = new CaptureStage(config, TestDatabase.dataSource(config.database()));
         stages.add(stage);
 
         assertThatThrownBy(stage::start)
@@ -366,10 +366,10 @@ class CaptureIT {
         TestDatabase database = migratedDatabase();
         CaptureConfig config = config(database);
         start(config);
-        ReplicationSlotLag lag = new ReplicationSlotLag(config.database(), config.slotName());
+        ReplicationSlotLag lag = new ReplicationSlotLag(database.dataSource(), config.slotName());
 
         assertThat(lag.bytes()).isGreaterThanOrEqualTo(0);
-        assertThat(new ReplicationSlotLag(config.database(), "no_such_slot").bytes()).isEqualTo(-1);
+        assertThat(new ReplicationSlotLag(database.dataSource(), "no_such_slot").bytes()).isEqualTo(-1);
     }
 
     private TestDatabase migratedDatabase() {
@@ -379,7 +379,7 @@ class CaptureIT {
     }
 
     private CaptureStage start(CaptureConfig config) {
-        CaptureStage stage = new CaptureStage(config);
+        CaptureStage stage = new CaptureStage(config, TestDatabase.dataSource(config.database()));
         stages.add(stage);
         stage.start();
         return stage;

@@ -17,6 +17,10 @@ public final class SinkConnectionPool {
 
     /** A pool that fails fast while the database is down, with batched statements rewritten. */
     public static HikariDataSource open(SinkConfig config) {
+        return new HikariDataSource(config(config));
+    }
+
+    static HikariConfig config(SinkConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.database().jdbcUrl());
         hikari.setUsername(config.database().user());
@@ -31,6 +35,6 @@ public final class SinkConnectionPool {
         // Keeps the server's Detail ("Key (username)=(...)", "Failing row contains (...)") and batch parameters
         // out of exception messages, so no stack trace in a log carries row values.
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
-        return new HikariDataSource(hikari);
+        return hikari;
     }
 }

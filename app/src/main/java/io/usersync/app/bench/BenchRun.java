@@ -58,7 +58,7 @@ final class BenchRun implements AutoCloseable {
         this.config = config;
         this.plan = plan;
         this.progress = progress;
-        this.db = new BenchDatabase(config, progress);
+        this.db = new BenchDatabase(config, plan.connections(), progress);
         this.admin = Admin.create(config.kafka().clientProperties(Map.of()));
         this.kafkaBytes = new KafkaBytes(admin);
         this.sampler = new ResourceSampler(clock, sampleInterval);

@@ -3,7 +3,6 @@ package io.usersync.app.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,7 +28,6 @@ import io.usersync.app.config.Setting;
 import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
-import io.usersync.app.run.StageConfigs;
 import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -70,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Setting.DATA_DIR.variable(), directory.toString(),
                 Setting.HTTP_PORT.variable(), Integer.toString(httpPort)));
         try (Application application = Application.start(config);
-                Connection connection = connect(application.config())) {
+                Connection connection = application.database().getConnection()) {
             WarmUp.awaitHealthy(application);
             System.out.printf("Pipeline warmed up in %.1f s%n", WarmUp.sendOneUserThrough(connection).toMillis() / 1e3);
             System.out.printf("%nSigning up %,d users at %,d per second...%n", users, rate);
@@ -78,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<UUID> ids = signUps.insert(connection, users, rate);
             int renamed = changeSome(connection, ids);
             // No grace period: once the demo stops writing, every difference left is one the pipeline owes.
-            Reconciler reconciler = new Reconciler(StageConfigs.database(application.config()), Duration.ZERO);
+            Reconciler reconciler = new Reconciler(application.database(), Duration.ZERO);
             boolean synced = awaitSync(connection, reconciler);
             printSummary(application, connection, reconciler, renamed);
             if (keepRunning) {
@@ -225,9 +223,5 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("  Kafka bootstrap servers: %s%n", config.kafkaBootstrapServers().orElseThrow());
         System.out.printf("  curl http://127.0.0.1:%d/health%n", application.httpPort());
         System.out.println("Ctrl-C to stop.");
-    }
-
-    private static Connection connect(AppConfig config) throws SQLException {
-        return DriverManager.getConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
     }
 }

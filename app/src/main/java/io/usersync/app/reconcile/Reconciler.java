@@ -2,7 +2,6 @@ package io.usersync.app.reconcile;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,11 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import javax.sql.DataSource;
+
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.schemas.cdc.AuthUserRow;
-import io.usersync.schemas.database.DatabaseSettings;
 
 /**
  * Compares auth.users with public.users. Missing and orphaned rows are found with one set-based query
@@ -49,16 +49,16 @@ public final class Reconciler {
             limit ?
             """;
 
-    private final DatabaseSettings database;
+    private final DataSource database;
     private final Duration grace;
 
-    public Reconciler(DatabaseSettings database, Duration grace) {
+    public Reconciler(DataSource database, Duration grace) {
         this.database = database;
         this.grace = grace;
     }
 
     public DriftReport run() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password())) {
+        try (Connection connection = database.getConnection()) {
             connection.setReadOnly(true);
             return new DriftReport(ids(connection, MISSING), ids(connection, ORPHANED), drifted(connection));
         }

@@ -3,6 +3,8 @@ package io.usersync.app.run;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ public final class Pipeline implements AutoCloseable {
         this.capture = capture;
     }
 
-    public static Pipeline start(AppConfig config, MeterRegistry registry) {
+    /** @param database the process's pool, for capture's checks, publication and slot lag */
+    public static Pipeline start(AppConfig config, MeterRegistry registry, DataSource database) {
         SinkStage sink = null;
         StreamProcessorStage processor = null;
         CaptureStage capture = null;
@@ -45,9 +48,9 @@ public final class Pipeline implements AutoCloseable {
                 sink.start();
             }
             if (config.stages().contains(Stage.CAPTURE)) {
-                capture = new CaptureStage(StageConfigs.capture(config));
+                capture = new CaptureStage(StageConfigs.capture(config), database);
                 capture.start();
-                new ReplicationSlotLag(StageConfigs.database(config), config.slotName()).bindTo(registry);
+                new ReplicationSlotLag(database, config.slotName()).bindTo(registry);
             }
         } catch (RuntimeException e) {
             new Pipeline(sink, processor, capture).close();

@@ -1,7 +1,6 @@
 package io.usersync.capture.preflight;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +13,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,9 +34,12 @@ public final class Preflight {
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
 
     private final CaptureConfig config;
+    private final DataSource database;
 
-    public Preflight(CaptureConfig config) {
+    /** @param database connections to {@code config.database()}, as its user */
+    public Preflight(CaptureConfig config, DataSource database) {
         this.config = config;
+        this.database = database;
     }
 
     /** Throws {@link CaptureStartupException} naming every problem found. */
@@ -50,7 +54,7 @@ public final class Preflight {
 
     private void checkDatabase(List<String> problems) {
         DatabaseSettings db = config.database();
-        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+        try (Connection connection = database.getConnection()) {
             String walLevel = queryString(connection, "show wal_level");
             if (!"logical".equals(walLevel)) {
                 problems.add("PostgreSQL runs with wal_level=" + walLevel + "; logical replication needs wal_level=logical. "
@@ -75,7 +79,7 @@ public final class Preflight {
             }
             checkSlot(connection, problems);
         } catch (SQLException e) {
-            problems.add("cannot connect to PostgreSQL at " + db.maskedUrl() + " as '" + db.user() + "': " + e.getMessage()
+            problems.add("cannot connect to PostgreSQL at " + db.maskedUrl() + " as '" + db.user() + "': " + driverMessage(e)
                     + ". Fix: check USERSYNC_DB_URL, USERSYNC_DB_USER and USERSYNC_DB_PASSWORD.");
         }
     }
@@ -190,5 +194,14 @@ public final class Preflight {
                 return rs.next() && rs.getBoolean(1);
             }
         }
+    }
+
+    /** What the driver said: a pool wraps it in its own timeout, whose message names no cause. */
+    private static String driverMessage(SQLException e) {
+        SQLException cause = e;
+        while (cause.getCause() instanceof SQLException next) {
+            cause = next;
+        }
+        return cause.getMessage();
     }
 }

@@ -50,7 +50,7 @@ public final class CaptureLatencyBenchmark {
                     new CaptureConfig.OffsetStore.KafkaTopic("bench-offsets"), CaptureConfig.DEFAULT_POLL_INTERVAL,
                     CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL,
                     DebeziumSettings.NONE);
-            try (CaptureStage capture = new CaptureStage(config);
+            try (CaptureStage capture = new CaptureStage(config, database.dataSource());
                     Connection connection = database.connect();
                     PreparedStatement insert = connection.prepareStatement("insert into auth.users (id, aud, role, email,"
                             + " raw_user_meta_data, raw_app_meta_data, created_at, updated_at) values (?, 'authenticated',"
