@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,14 +22,15 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
-import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.DriftRepair;
+import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.PeriodicReconcile;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.replay.ProfilesReplay;
 
 /** The weekly jobs against a running deployment: resync from profiles or source, and reconcile. */
@@ -123,7 +123,7 @@ class OperationsIT {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(config().dbUrl().orElseThrow(), config().dbUser(), config().dbPassword());
+        return TestDatabase.dataSource(config().database().orElseThrow()).getConnection();
     }
 
     private static void execute(String... sql) throws SQLException {

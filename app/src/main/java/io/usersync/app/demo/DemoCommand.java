@@ -30,6 +30,7 @@ import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -217,9 +218,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void printConnectionHelp(Application application) {
         AppConfig config = application.config();
+        DatabaseSettings database = config.database().orElseThrow();
         System.out.printf("%nStill running. Connect with:%n");
         System.out.printf("  psql -h 127.0.0.1 -p %s -U %s postgres   (password: postgres; JDBC %s)%n",
-                config.dbUrl().orElseThrow().replaceAll(".*:(\\d+)/.*", "$1"), config.dbUser(), config.dbUrl().orElseThrow());
+                database.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"), database.user(), database.jdbcUrl());
         System.out.printf("  Kafka bootstrap servers: %s%n", config.kafkaBootstrapServers().orElseThrow());
         System.out.printf("  curl http://127.0.0.1:%d/health%n", application.httpPort());
         System.out.println("Ctrl-C to stop.");

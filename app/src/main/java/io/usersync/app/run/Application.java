@@ -53,20 +53,23 @@ public final class Application implements AutoCloseable {
         try {
             pipeline = Pipeline.start(config, registry, database);
             Pipeline started = pipeline;
-            OpsServer ops = new OpsServer(new OpsServer.Config(config.opsHttp().bindAddress(), config.httpPort(),
-                    config.opsHttp().readTimeout(), config.opsHttp().maxConcurrentSyncs()), started::health, registry,
-                    new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole(),
-                            config.opsHttp().jwtIssuer(), config.opsHttp().jwtAudience()),
+            AppConfig.Http http = config.http();
+            OpsServer ops = new OpsServer(new OpsServer.Config(http.surface().bindAddress(), http.port(),
+                    http.surface().readTimeout(), http.surface().maxConcurrentSyncs()), started::health, registry,
+                    new JwtAuthenticator(http.jwtSecret(), http.jwksUrl(), http.jwtRole(),
+                            http.surface().jwtIssuer(), http.surface().jwtAudience()),
                     new DatabaseSyncService(database));
-            PeriodicReconcile reconcile = config.stages().contains(AppConfig.Stage.SINK) && !config.reconcileInterval().isZero()
-                    ? new PeriodicReconcile(new Reconciler(database, config.reconcileGrace()),
-                            config.reconcileInterval(), registry)
+            AppConfig.Operations operations = config.operations();
+            PeriodicReconcile reconcile = config.instance().stages().contains(AppConfig.Stage.SINK)
+                    && !operations.reconcileInterval().isZero()
+                    ? new PeriodicReconcile(new Reconciler(database, operations.reconcileGrace()),
+                            operations.reconcileInterval(), registry)
                     : null;
             return new Application(embedded, database, registry, pipeline, ops, reconcile);
         } catch (IOException e) {
             close(pipeline, database, embedded);
-            throw new UncheckedIOException("cannot open the HTTP port " + config.opsHttp().bindAddress() + ":"
-                    + config.httpPort() + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any) and USERSYNC_HTTP_BIND"
+            throw new UncheckedIOException("cannot open the HTTP port " + config.http().surface().bindAddress() + ":"
+                    + config.http().port() + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any) and USERSYNC_HTTP_BIND"
                     + " to an address of this host.", e);
         } catch (RuntimeException e) {
             close(pipeline, database, embedded);
