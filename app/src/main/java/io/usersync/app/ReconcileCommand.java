@@ -27,7 +27,7 @@ final class ReconcileCommand implements Callable<Integer> {
     ConfigOptions options;
 
     @Option(names = "--grace", description = "ignore changes younger than this (in flight), e.g. 60s (default ${DEFAULT-VALUE})",
-            defaultValue = "60s")
+            defaultValue = Reconciler.DEFAULT_GRACE_SECONDS + "s")
     String grace;
 
     @Option(names = "--repair", description = "resync exactly the users found, through the pipeline")

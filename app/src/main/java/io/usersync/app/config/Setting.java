@@ -3,6 +3,7 @@ package io.usersync.app.config;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.usersync.app.reconcile.Reconciler;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
 import io.usersync.sink.SinkConfig;
@@ -19,7 +20,7 @@ public enum Setting {
     DB_PASSWORD("USERSYNC_DB_PASSWORD", "", true, "database password"),
     KAFKA_BOOTSTRAP_SERVERS("KAFKA_BOOTSTRAP_SERVERS", null, false,
             "Kafka bootstrap servers; unset: an in-process Kafka broker"),
-    HTTP_PORT("USERSYNC_HTTP_PORT", "8080", false, "port of /health, /metrics and /sync; 0 for any free port"),
+    HTTP_PORT("USERSYNC_HTTP_PORT", Defaults.HTTP_PORT, false, "port of /health, /metrics and /sync; 0 for any free port"),
     JWT_SECRET("USERSYNC_JWT_SECRET", null, true, "the project's JWT secret, for HS256 tokens on /sync"),
     JWKS_URL("USERSYNC_JWKS_URL", null, false, "JWKS URL for RS256/ES256 tokens on /sync"),
     JWT_ROLE("USERSYNC_JWT_ROLE", "service_role", false, "the role claim /sync requires"),
@@ -33,7 +34,7 @@ public enum Setting {
             "iss claim /sync requires, e.g. https://<project>.supabase.co/auth/v1; unset: not checked"),
     JWT_AUDIENCE("USERSYNC_JWT_AUDIENCE", null, false,
             "aud claim /sync requires, e.g. authenticated; unset: not checked"),
-    DATA_DIR("USERSYNC_DATA_DIR", "./.usersync", false, "embedded servers' data and Kafka Streams state"),
+    DATA_DIR("USERSYNC_DATA_DIR", Defaults.DATA_DIR, false, "embedded servers' data and Kafka Streams state"),
     STAGES("USERSYNC_STAGES", "capture,process,sink", false, "stages this process runs"),
     PARTITIONS("USERSYNC_PARTITIONS", null, false,
             "partitions of the pipeline's topics; unset: 1 with the in-process broker (one process), 6 otherwise"),
@@ -50,7 +51,8 @@ public enum Setting {
             Boolean.toString(ProcessorConfig.DEFAULT_KEEP_RELEASED_USERNAMES), false,
             "true: a deleted user's username is never handed out again"),
     SINK_GROUP_ID("USERSYNC_SINK_GROUP_ID", SinkConfig.DEFAULT_GROUP_ID, false, "sink consumer group"),
-    SINK_BATCH_SIZE("USERSYNC_SINK_BATCH_SIZE", Integer.toString(SinkConfig.DEFAULT_BATCH_SIZE), false, "rows per sink transaction at most"),
+    SINK_BATCH_SIZE("USERSYNC_SINK_BATCH_SIZE", Integer.toString(SinkConfig.DEFAULT_BATCH_SIZE), false,
+            "rows per sink transaction at most"),
     SINK_BATCH_AGE_MS("USERSYNC_SINK_BATCH_AGE_MS", millis(SinkConfig.DEFAULT_BATCH_AGE), false,
             "longest a profile waits in the sink's buffer for more; 0: write what each poll returns at once"),
     SINK_DELETE_MODE("USERSYNC_SINK_DELETE_MODE",
@@ -61,7 +63,8 @@ public enum Setting {
     ALERT_WINDOW_S("USERSYNC_ALERT_WINDOW_S", "60", false, "alerts aggregate dead letters per stage and reason this long"),
     RECONCILE_INTERVAL_S("USERSYNC_RECONCILE_INTERVAL_S", "600", false,
             "seconds between reconciles inside run (with the sink stage); 0 turns them off"),
-    RECONCILE_GRACE_S("USERSYNC_RECONCILE_GRACE_S", "60", false, "changes younger than this are in flight, not drift"),
+    RECONCILE_GRACE_S("USERSYNC_RECONCILE_GRACE_S", Long.toString(Reconciler.DEFAULT_GRACE_SECONDS), false,
+            "changes younger than this are in flight, not drift"),
     EMBEDDED_DB_PORT("USERSYNC_EMBEDDED_DB_PORT", "0", false, "port of the embedded PostgreSQL; 0 for any free port"),
     EMBEDDED_KAFKA_PORT("USERSYNC_EMBEDDED_KAFKA_PORT", "0", false, "port of the embedded Kafka broker; 0 for any free port");
 
@@ -91,6 +94,15 @@ public enum Setting {
 
     public String description() {
         return description;
+    }
+
+    /** Defaults the flags' help repeats: constants, so an annotation can name them. */
+    static final class Defaults {
+        static final String HTTP_PORT = "8080";
+        static final String DATA_DIR = "./.usersync";
+
+        private Defaults() {
+        }
     }
 
     private static String millis(Duration duration) {

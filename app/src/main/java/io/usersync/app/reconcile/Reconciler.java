@@ -26,6 +26,8 @@ import io.usersync.schemas.cdc.AuthUserRow;
  */
 public final class Reconciler {
 
+    /** Changes younger than this are in flight, not drift: {@code USERSYNC_RECONCILE_GRACE_S} and {@code --grace}. */
+    public static final long DEFAULT_GRACE_SECONDS = 60;
     private static final int PAGE = 2_000;
 
     private static final String MISSING = """

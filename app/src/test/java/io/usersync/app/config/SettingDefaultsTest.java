@@ -2,10 +2,12 @@ package io.usersync.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
@@ -48,6 +50,11 @@ class SettingDefaultsTest {
         assertThat(sink.deleteMode()).isEqualTo(SinkConfig.DEFAULT_DELETE_MODE);
         assertThat(sink.retryBackoff()).isEqualTo(SinkConfig.DEFAULT_RETRY_BACKOFF);
         assertThat(sink.maxRetryBackoff()).isEqualTo(SinkConfig.DEFAULT_MAX_RETRY_BACKOFF);
+    }
+
+    @Test
+    void shouldGiveTheReconcileInsideRunTheGraceOfTheReconcileCommand() {
+        assertThat(UNSET.operations().reconcileGrace()).isEqualTo(Duration.ofSeconds(Reconciler.DEFAULT_GRACE_SECONDS));
     }
 
     @Test
