@@ -31,13 +31,13 @@ final class AlertsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AppConfig config = CommandSupport.requireExternal(options.load());
-        WebhookNotifier notifier = new WebhookNotifier(config.alertWebhookUrl().orElseThrow(() -> new ConfigException(List.of(
+        AppConfig.Operations operations = config.operations();
+        WebhookNotifier notifier = new WebhookNotifier(operations.alertWebhookUrl().orElseThrow(() -> new ConfigException(List.of(
                 Setting.ALERT_WEBHOOK_URL.variable() + " is required for alerts: set it to a Slack-compatible webhook URL."))),
                 attempts, Duration.ofSeconds(1));
-        AlertsService service = new AlertsService(config.kafka(), TopicNames.DEAD_LETTERS,
-                config.alertWindow(), notifier);
+        AlertsService service = new AlertsService(config.kafka(), TopicNames.DEAD_LETTERS, operations.alertWindow(), notifier);
         service.start();
-        System.out.printf("Alerting on %s every %ds. Ctrl-C to stop.%n", TopicNames.DEAD_LETTERS, config.alertWindow().toSeconds());
+        System.out.printf("Alerting on %s every %ds. Ctrl-C to stop.%n", TopicNames.DEAD_LETTERS, operations.alertWindow().toSeconds());
         CommandSupport.runUntilStopped(service, "usersync-alerts");
         return 0;
     }

@@ -18,7 +18,7 @@ final class CommandSupport {
 
     static AppConfig requireExternal(AppConfig config) {
         List<String> problems = new ArrayList<>();
-        if (config.dbUrl().isEmpty()) {
+        if (config.database().isEmpty()) {
             problems.add(Setting.DB_URL.variable() + " is required: set it to the database the pipeline runs against.");
         }
         if (config.kafkaBootstrapServers().isEmpty()) {

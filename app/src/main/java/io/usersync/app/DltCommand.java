@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigOptions;
+import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.deadletter.DeadLetterRecord;
 import io.usersync.app.deadletter.DeadLetterReader;
 import io.usersync.app.deadletter.DeadLetterTable;
@@ -90,7 +93,10 @@ final class DltCommand implements Runnable {
             AppConfig config = CommandSupport.requireExternal(options.load());
             List<DeadLetterRecord> letters = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS)
                     .readAll().stream().filter(filters.predicate()).toList();
-            Redrive.Result result = new Redrive(StageConfigs.database(config), config.kafka(), StageConfigs.consumedTopics()).redrive(letters);
+            Redrive.Result result;
+            try (HikariDataSource database = ConnectionPools.forCommand(StageConfigs.database(config), "usersync-redrive")) {
+                result = new Redrive(database, config.kafka(), StageConfigs.consumedTopics()).redrive(letters);
+            }
             for (Redrive.Refusal refusal : result.refused()) {
                 System.out.printf("refused %s: %s%n", refusal.id(), refusal.why());
             }

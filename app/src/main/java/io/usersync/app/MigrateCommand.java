@@ -7,6 +7,7 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigException;
 import io.usersync.app.config.ConfigOptions;
 import io.usersync.app.config.Setting;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.migration.Migrations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,9 +27,9 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig config = options.load();
-        String url = config.dbUrl().orElseThrow(() -> new ConfigException(List.of(Setting.DB_URL.variable()
+        DatabaseSettings database = config.database().orElseThrow(() -> new ConfigException(List.of(Setting.DB_URL.variable()
                 + " is required for migrate. Fix: set it to the JDBC URL of the database to migrate.")));
-        Migrations migrations = new Migrations(url, config.dbUser(), config.dbPassword());
+        Migrations migrations = new Migrations(database.jdbcUrl(), database.user(), database.password());
         if (devAuthSchema) {
             System.out.printf("auth schema: %d migrations applied%n", migrations.applyDevAuthSchema().migrationsExecuted);
         }

@@ -3,8 +3,11 @@ package io.usersync.app;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigOptions;
+import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.DriftRepair;
 import io.usersync.app.reconcile.Reconciler;
@@ -24,7 +27,7 @@ final class ReconcileCommand implements Callable<Integer> {
     ConfigOptions options;
 
     @Option(names = "--grace", description = "ignore changes younger than this (in flight), e.g. 60s (default ${DEFAULT-VALUE})",
-            defaultValue = "60s")
+            defaultValue = Reconciler.DEFAULT_GRACE_SECONDS + "s")
     String grace;
 
     @Option(names = "--repair", description = "resync exactly the users found, through the pipeline")
@@ -37,14 +40,15 @@ final class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AppConfig config = CommandSupport.requireExternal(options.load());
         Duration graceDuration = CommandSupport.duration("--grace", grace);
-        DriftReport report = new Reconciler(StageConfigs.database(config), graceDuration).run();
-        System.out.print(report.format(maxIds));
-        if (repair && report.total() > 0) {
-            new DriftRepair(StageConfigs.database(config), config.kafka(), TopicNames.PROFILES)
-                    .repair(report);
-            System.out.printf("repair: %d users resynced, %d rows removed through the pipeline%n",
-                    report.missing().size() + report.drifted().size(), report.orphaned().size());
+        try (HikariDataSource database = ConnectionPools.forCommand(StageConfigs.database(config), "usersync-reconcile")) {
+            DriftReport report = new Reconciler(database, graceDuration).run();
+            System.out.print(report.format(maxIds));
+            if (repair && report.total() > 0) {
+                new DriftRepair(database, config.kafka(), TopicNames.PROFILES).repair(report);
+                System.out.printf("repair: %d users resynced, %d rows removed through the pipeline%n",
+                        report.missing().size() + report.drifted().size(), report.orphaned().size());
+            }
+            return report.total() == 0 ? 0 : 3;
         }
-        return report.total() == 0 ? 0 : 3;
     }
 }

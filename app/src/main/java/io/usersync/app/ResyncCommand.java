@@ -4,9 +4,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigException;
 import io.usersync.app.config.ConfigOptions;
+import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.sink.replay.ProfilesReplay;
@@ -52,9 +55,9 @@ final class ResyncCommand implements Callable<Integer> {
                     result.records(), result.upserted(), result.deleted(), result.rejected());
             return result.rejected() == 0 ? 0 : 1;
         }
-        ResyncSignal signal = new ResyncSignal(StageConfigs.database(config));
         String id;
-        try {
+        try (HikariDataSource database = ConnectionPools.forCommand(StageConfigs.database(config), "usersync-resync")) {
+            ResyncSignal signal = new ResyncSignal(database);
             id = users.isEmpty() ? signal.requestAll() : signal.requestUsers(users.stream().map(UUID::fromString).toList());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of("--user takes user ids (uuids): " + e.getMessage()));

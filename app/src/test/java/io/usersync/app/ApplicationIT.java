@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,6 +38,7 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
 import io.usersync.schemas.testing.AuthUsersTable;
+import io.usersync.schemas.testing.TestDatabase;
 
 /** The whole application in one JVM on its embedded servers, from sign-up to public.users and back. */
 class ApplicationIT {
@@ -199,7 +199,7 @@ class ApplicationIT {
 
     private Connection connect() throws SQLException {
         AppConfig config = application.config();
-        return DriverManager.getConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
+        return TestDatabase.dataSource(config.database().orElseThrow()).getConnection();
     }
 
     private UUID signUp(String email, String userMeta) throws SQLException {

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,6 +30,7 @@ import io.usersync.app.run.Application;
 import io.usersync.capture.preflight.CaptureStartupException;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.testing.TestDatabase;
 import picocli.CommandLine;
 
 /**
@@ -125,8 +125,8 @@ class KafkaSecurityIT {
     private int command(String... args) {
         AppConfig config = application.config();
         List<String> line = new ArrayList<>(List.of(args));
-        line.addAll(List.of("--db-url", config.dbUrl().orElseThrow(),
-                "--set", "USERSYNC_DB_USER=" + config.dbUser(), "--set", "USERSYNC_DB_PASSWORD=" + config.dbPassword(),
+        line.addAll(List.of("--db-url", config.database().orElseThrow().jdbcUrl(),
+                "--set", "USERSYNC_DB_USER=" + config.database().orElseThrow().user(), "--set", "USERSYNC_DB_PASSWORD=" + config.database().orElseThrow().password(),
                 "--kafka", kafka.bootstrapServers()));
         kafkaVariables(PASSWORD).forEach((variable, value) -> line.addAll(List.of("--set", variable + "=" + value)));
         return new CommandLine(new UsersyncCommand()).setExecutionExceptionHandler(UsersyncCommand::reportFailure)
@@ -141,7 +141,7 @@ class KafkaSecurityIT {
 
     private Connection connect() throws SQLException {
         AppConfig config = application.config();
-        return DriverManager.getConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
+        return TestDatabase.dataSource(config.database().orElseThrow()).getConnection();
     }
 
     private void execute(String sql) throws SQLException {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,14 +22,15 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
-import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.DriftRepair;
+import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.PeriodicReconcile;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.replay.ProfilesReplay;
 
 /** The weekly jobs against a running deployment: resync from profiles or source, and reconcile. */
@@ -77,7 +77,7 @@ class OperationsIT {
         String untouchedSyncedAt = value(untouched, "synced_at::text");
         execute("update public.users set full_name = 'hacked', avatar_url = 'https://evil.example/x.png' where id = '" + edited + "'");
 
-        new ResyncSignal(StageConfigs.database(config())).requestUsers(List.of(edited));
+        new ResyncSignal(application.database()).requestUsers(List.of(edited));
 
         await().atMost(Duration.ofMinutes(1)).until(() -> "Edith".equals(value(edited, "full_name")));
         assertThat(value(edited, "avatar_url")).isNull();
@@ -96,7 +96,7 @@ class OperationsIT {
                 "update public.users set email = 'someone.else@example.com' where id = '" + drifted + "'",
                 "insert into public.users (id, username, source_lsn, synced_at) values ('" + orphan
                         + "', 'orphan_row', 1, now() - interval '1 hour')");
-        Reconciler reconciler = new Reconciler(StageConfigs.database(config()), Duration.ZERO);
+        Reconciler reconciler = new Reconciler(application.database(), Duration.ZERO);
 
         DriftReport report = reconciler.run();
 
@@ -111,7 +111,7 @@ class OperationsIT {
             assertThat(registry.get("usersync.drift.users").gauge().value()).isEqualTo(3);
         }
 
-        new DriftRepair(StageConfigs.database(config()), config().kafka(), TopicNames.PROFILES)
+        new DriftRepair(application.database(), config().kafka(), TopicNames.PROFILES)
                 .repair(report);
 
         await().atMost(Duration.ofMinutes(1)).until(() -> reconciler.run().total() == 0);
@@ -123,7 +123,7 @@ class OperationsIT {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(config().dbUrl().orElseThrow(), config().dbUser(), config().dbPassword());
+        return TestDatabase.dataSource(config().database().orElseThrow()).getConnection();
     }
 
     private static void execute(String... sql) throws SQLException {

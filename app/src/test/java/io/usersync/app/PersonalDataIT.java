@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,6 +49,7 @@ import io.usersync.app.run.StageHealth;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.schemas.testing.AuthUsersTable;
+import io.usersync.schemas.testing.TestDatabase;
 
 /**
  * Attack: users whose emails, names and metadata carry a marker are driven through every failure path
@@ -240,7 +240,7 @@ class PersonalDataIT {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(config().dbUrl().orElseThrow(), config().dbUser(), config().dbPassword());
+        return TestDatabase.dataSource(config().database().orElseThrow()).getConnection();
     }
 
     private static void execute(String sql, String... parameters) throws SQLException {

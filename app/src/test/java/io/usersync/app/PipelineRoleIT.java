@@ -26,7 +26,9 @@ import io.usersync.app.run.Application;
 import io.usersync.app.run.EmbeddedServers;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.testing.AuthUsersTable;
+import io.usersync.schemas.testing.TestDatabase;
 
 /**
  * deploy/sql/usersync-role.sql grants enough: the whole pipeline, connected as usersync_pipeline instead of
@@ -63,7 +65,7 @@ class PipelineRoleIT {
         }
         application = Application.start(ConfigLoader.load(Map.of(
                 "USERSYNC_DATA_DIR", dataDir.resolve("app").toString(),
-                "USERSYNC_DB_URL", owner.dbUrl().orElseThrow(), "USERSYNC_DB_USER", ROLE, "USERSYNC_DB_PASSWORD", PASSWORD,
+                "USERSYNC_DB_URL", owner.database().orElseThrow().jdbcUrl(), "USERSYNC_DB_USER", ROLE, "USERSYNC_DB_PASSWORD", PASSWORD,
                 "KAFKA_BOOTSTRAP_SERVERS", owner.kafkaBootstrapServers().orElseThrow(),
                 "USERSYNC_HTTP_PORT", "0", "USERSYNC_PARTITIONS", "3"), Map.of()));
         AuthUsersTable auth = new AuthUsersTable(this::ownerConnection);
@@ -73,7 +75,7 @@ class PipelineRoleIT {
         auth.setUserMetadata(ada, "{\"full_name\":\"Ada King\"}");
         await().atMost(Duration.ofSeconds(30)).until(() -> "Ada King".equals(column(ada, "full_name")));
         // A resync re-reads the table through the column-listed publication; changes after it still map right.
-        new ResyncSignal(new CaptureConfig.DatabaseConnection(owner.dbUrl().orElseThrow(), ROLE, PASSWORD))
+        new ResyncSignal(TestDatabase.dataSource(new DatabaseSettings(owner.database().orElseThrow().jdbcUrl(), ROLE, PASSWORD)))
                 .requestUsers(List.of(ada));
         UUID bob = auth.signUp("bob@example.com", "{\"full_name\":\"Bob Stone\"}", "{\"provider\":\"email\",\"providers\":[\"email\"]}");
         await().atMost(Duration.ofMinutes(1)).until(() -> "bob".equals(column(bob, "username")));
@@ -83,7 +85,7 @@ class PipelineRoleIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> column(ada, "id") == null);
 
         assertThat(application.pipeline().health()).allSatisfy(stage -> assertThat(stage.up()).as(stage.stage()).isTrue());
-        try (Connection c = DriverManager.getConnection(owner.dbUrl().orElseThrow(), ROLE, PASSWORD); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(owner.database().orElseThrow().jdbcUrl(), ROLE, PASSWORD); Statement s = c.createStatement()) {
             SQLException denied = catchThrowableOfType(SQLException.class, () -> s.executeQuery("select encrypted_password from auth.users"));
             assertThat(denied.getSQLState()).isEqualTo("42501");
         }
@@ -91,7 +93,7 @@ class PipelineRoleIT {
 
     private Connection ownerConnection() throws SQLException {
         AppConfig owner = servers.config();
-        return DriverManager.getConnection(owner.dbUrl().orElseThrow(), owner.dbUser(), owner.dbPassword());
+        return TestDatabase.dataSource(owner.database().orElseThrow()).getConnection();
     }
 
     private String column(UUID id, String column) throws SQLException {

@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,14 +43,15 @@ import picocli.CommandLine;
 
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
-import io.usersync.app.deadletter.DeadLetterRecord;
 import io.usersync.app.deadletter.DeadLetterReader;
+import io.usersync.app.deadletter.DeadLetterRecord;
 import io.usersync.app.deadletter.Redrive;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.profile.UserProfile;
+import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.deadletter.DeadLetterReasons;
 
 /**
@@ -92,7 +92,7 @@ class RedriveIT {
         assertThat(username(user)).isNull();
 
         execute("delete from public.users where id = '" + squatter + "'");
-        Redrive redrive = new Redrive(StageConfigs.database(config), config.kafka(), StageConfigs.consumedTopics());
+        Redrive redrive = new Redrive(application.database(), config.kafka(), StageConfigs.consumedTopics());
         Redrive.Result first = redrive.redrive(rejected(reader.readAll(), user));
 
         assertThat(first.redriven()).isEqualTo(1);
@@ -112,7 +112,7 @@ class RedriveIT {
         send(TopicNames.PROFILES, user, profile(user, "still_held"));
         DeadLetterReader reader = new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS);
         await().atMost(Duration.ofMinutes(1)).until(() -> rejected(reader.readAll(), user).size() == 1);
-        Redrive redrive = new Redrive(StageConfigs.database(config), config.kafka(), StageConfigs.consumedTopics());
+        Redrive redrive = new Redrive(application.database(), config.kafka(), StageConfigs.consumedTopics());
 
         for (int redrives = 1; redrives <= 2; redrives++) {
             Redrive.Result result = redrive.redrive(rejected(reader.readAll(), user));
@@ -149,7 +149,7 @@ class RedriveIT {
 
         StringWriter out = new StringWriter();
         int exit = new CommandLine(new UsersyncCommand()).setOut(new PrintWriter(out)).execute("dlt", "list",
-                "--kafka", config.kafkaBootstrapServers().orElseThrow(), "--db-url", config.dbUrl().orElseThrow());
+                "--kafka", config.kafkaBootstrapServers().orElseThrow(), "--db-url", config.database().orElseThrow().jdbcUrl());
         assertThat(exit).isZero();
         Map<String, DeadLetterRecord> letters = new HashMap<>();
         new DeadLetterReader(config.kafka(), TopicNames.DEAD_LETTERS).readAll().stream()
@@ -229,7 +229,7 @@ class RedriveIT {
         DeadLetterReader reader = new DeadLetterReader(application.config().kafka(), TopicNames.DEAD_LETTERS);
         await().atMost(Duration.ofMinutes(1)).until(() -> keyed(reader.readAll(), attacker).size() == forged.size());
 
-        Redrive.Result result = new Redrive(StageConfigs.database(application.config()), application.config().kafka(), StageConfigs.consumedTopics())
+        Redrive.Result result = new Redrive(application.database(), application.config().kafka(), StageConfigs.consumedTopics())
                 .redrive(keyed(reader.readAll(), attacker));
 
         assertThat(result.redriven()).isZero();
@@ -281,7 +281,7 @@ class RedriveIT {
 
     private static Connection connect() throws SQLException {
         AppConfig config = application.config();
-        return DriverManager.getConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
+        return TestDatabase.dataSource(config.database().orElseThrow()).getConnection();
     }
 
     private static void execute(String sql) throws SQLException {

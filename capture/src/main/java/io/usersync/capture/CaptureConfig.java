@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
@@ -27,7 +28,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  *                        ones capture sets
  */
 public record CaptureConfig(
-        DatabaseConnection database,
+        DatabaseSettings database,
         KafkaClientSettings kafka,
         String topic,
         String reservationsTopic,
@@ -58,30 +59,6 @@ public record CaptureConfig(
         Objects.requireNonNull(debezium, "debezium");
         if (topicPartitions < 1 || maxBatchSize < 1) {
             throw new IllegalArgumentException("topicPartitions and maxBatchSize must be positive");
-        }
-    }
-
-    /** A database to capture from: its JDBC URL and credentials. */
-    public record DatabaseConnection(String jdbcUrl, String user, String password) {
-
-        public DatabaseConnection {
-            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-            Objects.requireNonNull(user, "user");
-        }
-
-        /** The URL with any password parameter masked, safe for logs and error messages. */
-        public String maskedUrl() {
-            return masked(jdbcUrl);
-        }
-
-        /** A JDBC URL with any {@code password=} parameter masked. */
-        public static String masked(String jdbcUrl) {
-            return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****");
-        }
-
-        @Override
-        public String toString() {
-            return "DatabaseConnection[jdbcUrl=" + maskedUrl() + ", user=" + user + ", password=****]";
         }
     }
 

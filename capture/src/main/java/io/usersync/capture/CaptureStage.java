@@ -2,7 +2,6 @@ package io.usersync.capture;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+
+import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +37,20 @@ public final class CaptureStage implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final CaptureConfig config;
+    private final DataSource database;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "usersync-capture"));
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private KafkaChangePublisher publisher;
     private DebeziumEngine<ChangeEvent<String, String>> engine;
 
-    public CaptureStage(CaptureConfig config) {
+    /**
+     * @param database ordinary connections to {@code config.database()}, as its user: for the checks and the
+     *                 publication (Debezium opens its replication connection itself)
+     */
+    public CaptureStage(CaptureConfig config, DataSource database) {
         this.config = config;
+        this.database = database;
     }
 
     /**
@@ -53,7 +60,7 @@ public final class CaptureStage implements AutoCloseable {
      * @throws IllegalStateException when the engine fails while starting
      */
     public synchronized void start() {
-        new Preflight(config).check();
+        new Preflight(config, database).check();
         keepPublication();
         CaptureTopic.ensureExists(config);
         publisher = KafkaChangePublisher.create(config);
@@ -75,8 +82,7 @@ public final class CaptureStage implements AutoCloseable {
 
     /** Creates the publication, or sets its tables: Preflight checked that this user may. */
     private void keepPublication() {
-        CaptureConfig.DatabaseConnection db = config.database();
-        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+        try (Connection connection = database.getConnection()) {
             Publication.ensure(connection, config.publicationName());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create or update publication " + config.publicationName() + ": "

@@ -1,16 +1,18 @@
 package io.usersync.capture;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 
 /**
  * How many bytes of WAL the replication slot holds back: the distance from the server's current WAL
@@ -22,17 +24,17 @@ public final class ReplicationSlotLag implements MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSlotLag.class);
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DataSource database;
     private final String slotName;
 
-    public ReplicationSlotLag(CaptureConfig.DatabaseConnection database, String slotName) {
+    public ReplicationSlotLag(DataSource database, String slotName) {
         this.database = database;
         this.slotName = slotName;
     }
 
     /** The lag in bytes, or -1 when the slot does not exist. */
     public long bytes() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        try (Connection connection = database.getConnection();
                 PreparedStatement statement = connection.prepareStatement(
                         "select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
                                 + " from pg_replication_slots where slot_name = ?")) {

@@ -7,12 +7,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 class CaptureConfigTest {
 
-    private static final CaptureConfig.DatabaseConnection DATABASE =
-            new CaptureConfig.DatabaseConnection("jdbc:postgresql://db:5432/postgres", "postgres", "pw");
+    private static final DatabaseSettings DATABASE =
+            new DatabaseSettings("jdbc:postgresql://db:5432/postgres", "postgres", "pw");
     private static final KafkaClientSettings KAFKA = new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092"));
 
     private static CaptureConfig config(String topic, int partitions, int maxBatchSize) {
@@ -44,27 +45,5 @@ class CaptureConfigTest {
     @Test
     void shouldNameAMissingTopic() {
         assertThatThrownBy(() -> config(null, 1, 4096)).isInstanceOf(NullPointerException.class).hasMessage("topic");
-    }
-
-    @Test
-    void shouldRefuseADatabaseWithoutUrl() {
-        assertThatThrownBy(() -> new CaptureConfig.DatabaseConnection(null, "postgres", "pw"))
-                .isInstanceOf(NullPointerException.class).hasMessage("jdbcUrl");
-    }
-
-    @Test
-    void shouldMaskThePasswordOfTheDatabaseWhenPrinted() {
-        String printed = new CaptureConfig.DatabaseConnection("jdbc:postgresql://db/postgres", "postgres", "s3cret").toString();
-
-        assertThat(printed).doesNotContain("s3cret").contains("password=****").contains("user=postgres");
-    }
-
-    @Test
-    void shouldMaskAPasswordParameterInTheUrl() {
-        CaptureConfig.DatabaseConnection database = new CaptureConfig.DatabaseConnection(
-                "jdbc:postgresql://db/postgres?user=u&PASSWORD=s3cret&sslmode=require", "u", null);
-
-        assertThat(database.maskedUrl()).isEqualTo("jdbc:postgresql://db/postgres?user=u&PASSWORD=****&sslmode=require");
-        assertThat(database.toString()).doesNotContain("s3cret");
     }
 }

@@ -3,6 +3,7 @@ package io.usersync.capture;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /** Capture configurations for tests that start nothing. */
@@ -26,7 +27,7 @@ public final class CaptureConfigs {
     }
 
     public static CaptureConfig config(String reservationsTopic, int partitions) {
-        return new CaptureConfig(new CaptureConfig.DatabaseConnection("jdbc:postgresql://db:5432/postgres", "postgres", "pw"),
+        return new CaptureConfig(new DatabaseSettings("jdbc:postgresql://db:5432/postgres", "postgres", "pw"),
                 new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092")), CDC_TOPIC, reservationsTopic, partitions,
                 SLOT, "usersync", new CaptureConfig.OffsetStore.File(Path.of("offsets.dat")),
                 CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,

@@ -37,6 +37,7 @@ import io.usersync.capture.preflight.CaptureStartupException;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
@@ -281,7 +282,7 @@ class CaptureIT {
 
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
             reader.awaitAtLeast(2);
-            new ResyncSignal(config.database()).requestUsers(List.of(target));
+            new ResyncSignal(database.dataSource()).requestUsers(List.of(target));
             UUID sentinel = users.signUp("sentinel@example.com", "{}", "{}");
             List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(4);
 
@@ -300,7 +301,7 @@ class CaptureIT {
     void shouldRefuseToStartOnAServerWithoutLogicalWalAndNameTheFix() {
         try (EmbeddedPostgresServer replica = EmbeddedPostgresServer.startTemporary("replica")) {
             TestDatabase database = TestDatabase.migrated(replica);
-            CaptureStage stage = new CaptureStage(config(database));
+            CaptureStage stage = new CaptureStage(config(database), database.dataSource());
             stages.add(stage);
 
             assertThatThrownBy(stage::start)
@@ -316,11 +317,11 @@ class CaptureIT {
         database.execute("create role capture_no_replication login password 'x'");
         CaptureConfig base = config(database);
         CaptureConfig config = new CaptureConfig(
-                new CaptureConfig.DatabaseConnection(database.jdbcUrl(), "capture_no_replication", "x"),
+                new DatabaseSettings(database.jdbcUrl(), "capture_no_replication", "x"),
                 KafkaClientSettings.bootstrapServers("127.0.0.1:1"), base.topic(), base.reservationsTopic(), 1, base.slotName(),
                 base.publicationName(), base.offsets(),
                 base.pollInterval(), base.maxBatchSize(), base.heartbeatInterval(), base.debezium());
-        CaptureStage stage = new CaptureStage(config);
+        CaptureStage stage = new CaptureStage(config, TestDatabase.dataSource(config.database()));
         stages.add(stage);
 
         assertThatThrownBy(stage::start)
@@ -365,10 +366,10 @@ class CaptureIT {
         TestDatabase database = migratedDatabase();
         CaptureConfig config = config(database);
         start(config);
-        ReplicationSlotLag lag = new ReplicationSlotLag(config.database(), config.slotName());
+        ReplicationSlotLag lag = new ReplicationSlotLag(database.dataSource(), config.slotName());
 
         assertThat(lag.bytes()).isGreaterThanOrEqualTo(0);
-        assertThat(new ReplicationSlotLag(config.database(), "no_such_slot").bytes()).isEqualTo(-1);
+        assertThat(new ReplicationSlotLag(database.dataSource(), "no_such_slot").bytes()).isEqualTo(-1);
     }
 
     private TestDatabase migratedDatabase() {
@@ -378,7 +379,7 @@ class CaptureIT {
     }
 
     private CaptureStage start(CaptureConfig config) {
-        CaptureStage stage = new CaptureStage(config);
+        CaptureStage stage = new CaptureStage(config, TestDatabase.dataSource(config.database()));
         stages.add(stage);
         stage.start();
         return stage;
@@ -386,7 +387,7 @@ class CaptureIT {
 
     private static CaptureConfig config(TestDatabase database) {
         return new CaptureConfig(
-                new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
+                database.settings(),
                 KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()), "cdc." + database.name(),
                 "reservations." + database.name(), 3,
                 database.name(), "usersync",

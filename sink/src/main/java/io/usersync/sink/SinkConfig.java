@@ -3,12 +3,13 @@ package io.usersync.sink;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
  * The sink's configuration, immutable and typed.
  *
- * @param jdbcUrl        database holding {@code public.users} and {@code usersync.sink_offsets}
+ * @param database       database holding {@code public.users} and {@code usersync.sink_offsets}
  * @param kafka          the Kafka cluster and how the sink's clients connect to it
  * @param profilesTopic  compacted profiles to apply
  * @param deadLetterTopic where profiles that can never be written go
@@ -20,9 +21,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param retryBackoff   first wait after a transient failure; doubles up to {@code maxRetryBackoff}
  */
 public record SinkConfig(
-        String jdbcUrl,
-        String user,
-        String password,
+        DatabaseSettings database,
         KafkaClientSettings kafka,
         String profilesTopic,
         String deadLetterTopic,
@@ -41,6 +40,7 @@ public record SinkConfig(
      * batch is written), and a quiet stream pays no wait for company.
      */
     public static final Duration DEFAULT_BATCH_AGE = Duration.ZERO;
+    public static final DeleteMode DEFAULT_DELETE_MODE = DeleteMode.HARD;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
 
@@ -48,7 +48,7 @@ public record SinkConfig(
     public enum DeleteMode { HARD, SOFT }
 
     public SinkConfig {
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(database, "database");
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(profilesTopic, "profilesTopic");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
@@ -61,15 +61,7 @@ public record SinkConfig(
     }
 
     public SinkConfig withBatchSize(int size) {
-        return new SinkConfig(jdbcUrl, user, password, kafka, profilesTopic, deadLetterTopic, groupId, size,
+        return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, size,
                 batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff);
-    }
-
-    @Override
-    public String toString() {
-        return "SinkConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=****, kafka=" + kafka
-                + ", profilesTopic=" + profilesTopic + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId
-                + ", batchSize=" + batchSize + ", batchAge=" + batchAge + ", deleteMode=" + deleteMode
-                + ", poolSize=" + poolSize + ", retryBackoff=" + retryBackoff + ", maxRetryBackoff=" + maxRetryBackoff + "]";
     }
 }

@@ -17,10 +17,14 @@ public final class SinkConnectionPool {
 
     /** A pool that fails fast while the database is down, with batched statements rewritten. */
     public static HikariDataSource open(SinkConfig config) {
+        return new HikariDataSource(config(config));
+    }
+
+    static HikariConfig config(SinkConfig config) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.jdbcUrl());
-        hikari.setUsername(config.user());
-        hikari.setPassword(config.password());
+        hikari.setJdbcUrl(config.database().jdbcUrl());
+        hikari.setUsername(config.database().user());
+        hikari.setPassword(config.database().password());
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setPoolName("usersync-sink");
         // Fail fast while the database is down: the sink's own backoff decides when to try again.
@@ -31,6 +35,6 @@ public final class SinkConnectionPool {
         // Keeps the server's Detail ("Key (username)=(...)", "Failing row contains (...)") and batch parameters
         // out of exception messages, so no stack trace in a log carries row values.
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
-        return new HikariDataSource(hikari);
+        return hikari;
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.batch.Batch;
 import io.usersync.sink.write.ProfileWriter;
@@ -26,7 +27,7 @@ import io.usersync.sink.write.ProfileWriter;
 /** How the sink treats database failures, against a data source that fails every connection attempt. */
 class RetryingProfileWriterTest {
 
-    private static final SinkConfig CONFIG = new SinkConfig("jdbc:postgresql://db/postgres", "u", "p",
+    private static final SinkConfig CONFIG = new SinkConfig(new DatabaseSettings("jdbc:postgresql://db/postgres", "u", "p"),
             new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092")), "profiles", "dlt", "group", 500,
             Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5));
     private static final Batch BATCH = new Batch(List.of(), Map.of());

@@ -310,7 +310,7 @@ class SinkIT {
             admin.createTopics(List.of(new NewTopic(profiles, 3, (short) 1), new NewTopic(deadLetters, 1, (short) 1)))
                     .all().get();
         }
-        return new SinkConfig(database.jdbcUrl(), database.user(), database.password(),
+        return new SinkConfig(database.settings(),
                 KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()),
                 profiles, deadLetters, "sink-" + database.name(), SinkConfig.DEFAULT_BATCH_SIZE,
                 SinkConfig.DEFAULT_BATCH_AGE, SinkConfig.DeleteMode.HARD, 2, SinkConfig.DEFAULT_RETRY_BACKOFF,

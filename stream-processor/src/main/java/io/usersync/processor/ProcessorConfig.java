@@ -47,6 +47,7 @@ public record ProcessorConfig(
 
     public static final String DEFAULT_APPLICATION_ID = "usersync-processor";
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+    public static final boolean DEFAULT_KEEP_RELEASED_USERNAMES = false;
 
     public ProcessorConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -65,7 +66,7 @@ public record ProcessorConfig(
     public static ProcessorConfig defaults(String bootstrapServers, int partitions, Path stateDirectory) {
         return new ProcessorConfig(DEFAULT_APPLICATION_ID, KafkaClientSettings.bootstrapServers(bootstrapServers),
                 TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS,
-                TopicNames.DEAD_LETTERS, partitions, false, stateDirectory, DEFAULT_COMMIT_INTERVAL);
+                TopicNames.DEAD_LETTERS, partitions, DEFAULT_KEEP_RELEASED_USERNAMES, stateDirectory, DEFAULT_COMMIT_INTERVAL);
     }
 
     public ProcessorConfig withApplicationId(String id) {

@@ -122,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
             overrides.putIfAbsent(Setting.RECONCILE_INTERVAL_S.variable(), "0");
         }
         AppConfig config = ConfigLoader.load(System.getenv(), overrides);
-        if (!config.stages().equals(EnumSet.allOf(AppConfig.Stage.class))) {
+        if (!config.instance().stages().equals(EnumSet.allOf(AppConfig.Stage.class))) {
             throw new ConfigException(List.of("bench runs every stage in this process; leave USERSYNC_STAGES unset."));
         }
         return config;
@@ -171,15 +171,15 @@ public final class BenchCommand implements Callable<Integer> {
         if (plan.sameBase()) {
             settings.put("same-base", Integer.toString(plan.sameBaseUsers()));
         }
-        settings.put(Setting.SINK_BATCH_SIZE.variable(), Integer.toString(config.sinkBatchSize()));
-        settings.put(Setting.SINK_BATCH_AGE_MS.variable(), Long.toString(config.sinkBatchAge().toMillis()));
-        settings.put(Setting.CAPTURE_POLL_INTERVAL_MS.variable(), Long.toString(config.capturePollInterval().toMillis()));
-        settings.put(Setting.PROCESSOR_COMMIT_INTERVAL_MS.variable(), Long.toString(config.processorCommitInterval().toMillis()));
+        settings.put(Setting.SINK_BATCH_SIZE.variable(), Integer.toString(config.sink().batchSize()));
+        settings.put(Setting.SINK_BATCH_AGE_MS.variable(), Long.toString(config.sink().batchAge().toMillis()));
+        settings.put(Setting.CAPTURE_POLL_INTERVAL_MS.variable(), Long.toString(config.capture().pollInterval().toMillis()));
+        settings.put(Setting.PROCESSOR_COMMIT_INTERVAL_MS.variable(), Long.toString(config.processor().commitInterval().toMillis()));
         return new BenchReport.Setup(version == null ? "development build" : version, System.getProperty("java.version"),
                 cores, Runtime.getRuntime().maxMemory() / 1048576.0,
-                configured.dbUrl().map(url -> "given " + CaptureConfig.DatabaseConnection.masked(url)).orElse("embedded"),
+                configured.database().map(database -> "given " + database.maskedUrl()).orElse("embedded"),
                 configured.kafkaBootstrapServers().map(servers -> "given " + servers).orElse("embedded, in this process"),
-                config.partitions(), settings);
+                config.instance().partitions(), settings);
     }
 
     static EnumSet<PhaseName> parsePhases(List<String> names) {

@@ -2,7 +2,6 @@ package io.usersync.app.bench;
 
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,22 +11,27 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.usersync.app.config.AppConfig;
+import io.usersync.app.database.ConnectionPools;
+import io.usersync.app.run.StageConfigs;
 
 /** The bench's side of the database: it signs users up, numbers them, and waits for their rows. */
 final class BenchDatabase implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final AppConfig config;
     private final PrintStream progress;
+    private final HikariDataSource pool;
     private final Connection db;
     private long nextSeq = 1;
 
-    BenchDatabase(AppConfig config, PrintStream progress) throws SQLException {
-        this.config = config;
+    /** @param connections sign-up connections the open-loop driver holds at once, besides the bench's own */
+    BenchDatabase(AppConfig config, int connections, PrintStream progress) throws SQLException {
         this.progress = progress;
-        this.db = connect();
+        this.pool = ConnectionPools.open(StageConfigs.database(config), "usersync-bench", connections + 1);
+        this.db = pool.getConnection();
     }
 
     Connection connection() {
@@ -46,7 +50,7 @@ final class BenchDatabase implements AutoCloseable {
 
     /** One connection of the open-loop driver: inserts sign-up {@code index} of the phase. */
     OpenLoopDriver.SignUp signUp(long firstSeq, UUID[] ids) throws SQLException {
-        Connection connection = connect();
+        Connection connection = pool.getConnection();
         PreparedStatement insert = connection.prepareStatement(FakeUsers.google(FakeUsers.ONE));
         return new OpenLoopDriver.SignUp() {
             @Override
@@ -128,12 +132,10 @@ final class BenchDatabase implements AutoCloseable {
         return timestamp.getTime() / 1000 * 1_000_000 + timestamp.getNanos() / 1000;
     }
 
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
-    }
-
     @Override
     public void close() throws SQLException {
-        db.close();
+        try (pool) {
+            db.close();
+        }
     }
 }

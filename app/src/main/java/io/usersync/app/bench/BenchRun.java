@@ -58,7 +58,7 @@ final class BenchRun implements AutoCloseable {
         this.config = config;
         this.plan = plan;
         this.progress = progress;
-        this.db = new BenchDatabase(config, progress);
+        this.db = new BenchDatabase(config, plan.connections(), progress);
         this.admin = Admin.create(config.kafka().clientProperties(Map.of()));
         this.kafkaBytes = new KafkaBytes(admin);
         this.sampler = new ResourceSampler(clock, sampleInterval);
@@ -90,8 +90,8 @@ final class BenchRun implements AutoCloseable {
                     + " found " + authUsers + " and " + rows + " rows. Fix: point USERSYNC_DB_URL at a dedicated, disposable"
                     + " database, or leave it unset for a fresh embedded one.");
         }
-        if (db.slotExists(config.slotName())) {
-            problems.add("replication slot " + config.slotName() + " exists; the bench's capture must start from"
+        if (db.slotExists(config.capture().slotName())) {
+            problems.add("replication slot " + config.capture().slotName() + " exists; the bench's capture must start from"
                     + " scratch. Fix: a fresh database, or another USERSYNC_SLOT_NAME.");
         }
         if (kafkaGiven && admin.listTopics().names().get().contains(TopicNames.CDC)) {

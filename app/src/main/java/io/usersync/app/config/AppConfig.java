@@ -7,49 +7,68 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.DebeziumSettings;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 /**
- * The whole configuration, typed and validated, loaded by {@link ConfigLoader}. Each stage's own config
- * is made from it in {@code run.StageConfigs}.
+ * The whole configuration, typed and validated, loaded by {@link ConfigLoader}: where the servers are, then
+ * one group of settings per concern. Each stage's own config is made from it in {@code run.StageConfigs}.
+ * Only the servers change after loading (the embedded ones are started where none are given); the groups
+ * are shared as they are.
+ *
+ * @param database  {@code USERSYNC_DB_*}; empty until the embedded PostgreSQL is started
+ * @param kafka     {@code KAFKA_*}; without bootstrap servers until the in-process broker is started
+ * @param effective each {@link Setting}'s value as loaded, for {@link #describe()}
  */
 public record AppConfig(
-        Optional<String> dbUrl,
-        String dbUser,
-        String dbPassword,
+        Optional<DatabaseSettings> database,
         KafkaClientSettings kafka,
-        int httpPort,
-        Optional<String> jwtSecret,
-        Optional<URI> jwksUrl,
-        String jwtRole,
-        OpsHttp opsHttp,
-        Path dataDir,
-        Set<Stage> stages,
-        int partitions,
-        String slotName,
-        String publication,
-        Duration capturePollInterval,
-        DebeziumSettings captureDebezium,
-        String processorApplicationId,
-        Duration processorCommitInterval,
-        boolean keepReleasedUsernames,
-        String sinkGroupId,
-        int sinkBatchSize,
-        Duration sinkBatchAge,
-        DeleteMode sinkDeleteMode,
-        Optional<URI> alertWebhookUrl,
-        Duration alertWindow,
-        Duration reconcileInterval,
-        Duration reconcileGrace,
-        int embeddedDbPort,
-        int embeddedKafkaPort,
+        Http http,
+        Instance instance,
+        Capture capture,
+        Processor processor,
+        Sink sink,
+        Operations operations,
         Map<Setting, String> effective) {
 
     /** The stages one process can run. */
     public enum Stage { CAPTURE, PROCESS, SINK }
+
+    /** The ops endpoints: their port, how they face the network, and which tokens {@code /sync} takes. */
+    public record Http(int port, OpsHttp surface, Optional<String> jwtSecret, Optional<URI> jwksUrl, String jwtRole) {
+
+        @Override
+        public String toString() {
+            return "Http[port=" + port + ", surface=" + surface + ", jwtSecret=" + jwtSecret.map(secret -> "****")
+                    + ", jwksUrl=" + jwksUrl + ", jwtRole=" + jwtRole + "]";
+        }
+    }
+
+    /** This process: what it runs, where it keeps its data, the ports of its embedded servers. */
+    public record Instance(Path dataDir, Set<Stage> stages, int partitions, int embeddedDbPort, int embeddedKafkaPort) {
+    }
+
+    public record Capture(String slotName, String publication, Duration pollInterval, DebeziumSettings debezium) {
+    }
+
+    public record Processor(String applicationId, Duration commitInterval, boolean keepReleasedUsernames) {
+    }
+
+    public record Sink(String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode) {
+    }
+
+    /** Dead-letter alerts and reconciles. */
+    public record Operations(Optional<URI> alertWebhookUrl, Duration alertWindow, Duration reconcileInterval,
+            Duration reconcileGrace) {
+
+        @Override
+        public String toString() {
+            return "Operations[alertWebhookUrl=" + alertWebhookUrl.map(url -> "****") + ", alertWindow=" + alertWindow
+                    + ", reconcileInterval=" + reconcileInterval + ", reconcileGrace=" + reconcileGrace + "]";
+        }
+    }
 
     /** The effective configuration, one variable a line, secrets masked: safe to log. */
     public String describe() {
@@ -57,7 +76,7 @@ public record AppConfig(
         for (Setting setting : Setting.values()) {
             String value = effective.get(setting);
             String shown = value == null ? "(unset)" : setting.secret() && !value.isEmpty() ? "****"
-                    : setting == Setting.DB_URL ? CaptureConfig.DatabaseConnection.masked(value) : value;
+                    : setting == Setting.DB_URL ? DatabaseSettings.masked(value) : value;
             out.append("  ").append(setting.variable()).append('=').append(shown).append('\n');
         }
         kafka.masked().forEach((property, value) -> {
@@ -65,9 +84,16 @@ public record AppConfig(
                 out.append("  ").append(KafkaClientSettings.variable(property)).append('=').append(value).append('\n');
             }
         });
-        captureDebezium.masked().forEach((property, value) ->
+        capture.debezium().masked().forEach((property, value) ->
                 out.append("  ").append(DebeziumSettings.variable(property)).append('=').append(value).append('\n'));
         return out.toString();
+    }
+
+    /** Secrets masked, like {@link #describe()}; the raw {@code effective} values are left out. */
+    @Override
+    public String toString() {
+        return "AppConfig[database=" + database + ", kafka=" + kafka + ", http=" + http + ", instance=" + instance
+                + ", capture=" + capture + ", processor=" + processor + ", sink=" + sink + ", operations=" + operations + "]";
     }
 
     /** {@code KAFKA_BOOTSTRAP_SERVERS}; empty for the in-process broker until it is started. */
@@ -75,17 +101,17 @@ public record AppConfig(
         return kafka.bootstrapServers();
     }
 
-    public AppConfig withDatabase(String url, String user, String password) {
-        return new AppConfig(Optional.of(url), user, password, kafka, httpPort, jwtSecret, jwksUrl,
-                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, captureDebezium,
-                processorApplicationId, processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
-                alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
+    /** This configuration pointed at the embedded PostgreSQL. */
+    public AppConfig withDatabase(DatabaseSettings embedded) {
+        return withServers(Optional.of(embedded), kafka);
     }
 
+    /** This configuration pointed at the in-process broker, keeping every other client setting. */
     public AppConfig withKafka(String bootstrapServers) {
-        return new AppConfig(dbUrl, dbUser, dbPassword, kafka.withBootstrapServers(bootstrapServers), httpPort, jwtSecret, jwksUrl,
-                jwtRole, opsHttp, dataDir, stages, partitions, slotName, publication, capturePollInterval, captureDebezium,
-                processorApplicationId, processorCommitInterval, keepReleasedUsernames, sinkGroupId, sinkBatchSize, sinkBatchAge, sinkDeleteMode,
-                alertWebhookUrl, alertWindow, reconcileInterval, reconcileGrace, embeddedDbPort, embeddedKafkaPort, effective);
+        return withServers(database, kafka.withBootstrapServers(bootstrapServers));
+    }
+
+    private AppConfig withServers(Optional<DatabaseSettings> database, KafkaClientSettings kafka) {
+        return new AppConfig(database, kafka, http, instance, capture, processor, sink, operations, effective);
     }
 }

@@ -16,10 +16,11 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.usersync.app.config.AppConfig.Stage;
-import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.DebeziumSettings;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
+import io.usersync.sink.SinkConfig;
 
 /**
  * Reads {@link Setting}s from the environment, with command-line values taking precedence, checks them
@@ -56,43 +57,34 @@ public final class ConfigLoader {
         Optional<String> dbUrl = optional(Setting.DB_URL);
         dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
                 + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '"
-                + CaptureConfig.DatabaseConnection.masked(url) + "'."));
+                + DatabaseSettings.masked(url) + "'."));
         Optional<String> bootstrapServers = optional(Setting.KAFKA_BOOTSTRAP_SERVERS);
         KafkaClientSettings kafka = KafkaClientVariables.read(environment, overrides, bootstrapServers, problems);
         Optional<String> jwtSecret = optional(Setting.JWT_SECRET);
         jwtSecret.filter(secret -> secret.length() < 32).ifPresent(secret -> problems.add(Setting.JWT_SECRET.variable()
                 + " must be at least 32 characters (HS256 needs a 256-bit key); use the project's JWT secret."));
-        AppConfig config = new AppConfig(
-                dbUrl,
-                text(Setting.DB_USER),
-                text(Setting.DB_PASSWORD),
-                kafka,
-                port(Setting.HTTP_PORT),
-                jwtSecret,
-                optional(Setting.JWKS_URL).flatMap(url -> httpUri(Setting.JWKS_URL, url)),
-                text(Setting.JWT_ROLE),
-                opsHttp(),
-                path(Setting.DATA_DIR),
-                stages(),
-                partitions(bootstrapServers.isEmpty()),
-                identifier(Setting.SLOT_NAME),
-                identifier(Setting.PUBLICATION),
-                millis(Setting.CAPTURE_POLL_INTERVAL_MS),
-                DebeziumVariables.read(environment, overrides, problems),
-                text(Setting.PROCESSOR_APPLICATION_ID),
-                millis(Setting.PROCESSOR_COMMIT_INTERVAL_MS),
-                bool(Setting.KEEP_RELEASED_USERNAMES),
-                text(Setting.SINK_GROUP_ID),
-                positive(Setting.SINK_BATCH_SIZE, 100_000),
-                millis(Setting.SINK_BATCH_AGE_MS),
-                deleteMode(),
+        String dbUser = text(Setting.DB_USER);
+        String dbPassword = text(Setting.DB_PASSWORD);
+        int httpPort = port(Setting.HTTP_PORT);
+        Optional<URI> jwksUrl = optional(Setting.JWKS_URL).flatMap(url -> httpUri(Setting.JWKS_URL, url));
+        String jwtRole = text(Setting.JWT_ROLE);
+        AppConfig.Http http = new AppConfig.Http(httpPort, opsHttp(), jwtSecret, jwksUrl, jwtRole);
+        Path dataDir = path(Setting.DATA_DIR);
+        Set<Stage> stages = stages();
+        int partitions = partitions(bootstrapServers.isEmpty());
+        AppConfig.Capture capture = new AppConfig.Capture(identifier(Setting.SLOT_NAME), identifier(Setting.PUBLICATION),
+                millis(Setting.CAPTURE_POLL_INTERVAL_MS), DebeziumVariables.read(environment, overrides, problems));
+        AppConfig.Processor processor = new AppConfig.Processor(text(Setting.PROCESSOR_APPLICATION_ID),
+                millis(Setting.PROCESSOR_COMMIT_INTERVAL_MS), bool(Setting.KEEP_RELEASED_USERNAMES));
+        AppConfig.Sink sink = new AppConfig.Sink(text(Setting.SINK_GROUP_ID), positive(Setting.SINK_BATCH_SIZE, 100_000),
+                millis(Setting.SINK_BATCH_AGE_MS), deleteMode());
+        AppConfig.Operations operations = new AppConfig.Operations(
                 optional(Setting.ALERT_WEBHOOK_URL).flatMap(url -> httpUri(Setting.ALERT_WEBHOOK_URL, url)),
-                seconds(Setting.ALERT_WINDOW_S),
-                seconds(Setting.RECONCILE_INTERVAL_S),
-                seconds(Setting.RECONCILE_GRACE_S),
-                port(Setting.EMBEDDED_DB_PORT),
-                port(Setting.EMBEDDED_KAFKA_PORT),
-                effective);
+                seconds(Setting.ALERT_WINDOW_S), seconds(Setting.RECONCILE_INTERVAL_S), seconds(Setting.RECONCILE_GRACE_S));
+        AppConfig.Instance instance = new AppConfig.Instance(dataDir, stages, partitions, port(Setting.EMBEDDED_DB_PORT),
+                port(Setting.EMBEDDED_KAFKA_PORT));
+        AppConfig config = new AppConfig(dbUrl.map(url -> new DatabaseSettings(url, dbUser, dbPassword)), kafka, http,
+                instance, capture, processor, sink, operations, effective);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -266,7 +258,7 @@ public final class ConfigLoader {
             return DeleteMode.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             problems.add(Setting.SINK_DELETE_MODE.variable() + " must be hard or soft; got '" + value + "'.");
-            return DeleteMode.HARD;
+            return SinkConfig.DEFAULT_DELETE_MODE;
         }
     }
 }

@@ -14,10 +14,11 @@ public final class ConfigOptions {
     @Option(names = "--kafka", description = "KAFKA_BOOTSTRAP_SERVERS; unset for an in-process broker")
     String kafka;
 
-    @Option(names = "--http-port", description = "USERSYNC_HTTP_PORT (default 8080; 0 for any free port)")
+    @Option(names = "--http-port",
+            description = "USERSYNC_HTTP_PORT (default " + Setting.Defaults.HTTP_PORT + "; 0 for any free port)")
     String httpPort;
 
-    @Option(names = "--data-dir", description = "USERSYNC_DATA_DIR (default ./.usersync)")
+    @Option(names = "--data-dir", description = "USERSYNC_DATA_DIR (default " + Setting.Defaults.DATA_DIR + ")")
     String dataDir;
 
     @Option(names = "--stages", description = "USERSYNC_STAGES: capture,process,sink or a part of it")

@@ -1,8 +1,17 @@
 package io.usersync.app.config;
 
+import java.time.Duration;
+import java.util.Locale;
+
+import io.usersync.app.reconcile.Reconciler;
+import io.usersync.capture.CaptureConfig;
+import io.usersync.processor.ProcessorConfig;
+import io.usersync.sink.SinkConfig;
+
 /**
  * Every environment variable usersync reads, with its default and what it is for. The README's
- * configuration table and docker-compose use exactly these.
+ * configuration table and docker-compose use exactly these. A default a stage's config also knows is that
+ * config's constant, written here as the variable takes it; the others live only here.
  */
 public enum Setting {
     DB_URL("USERSYNC_DB_URL", null, false,
@@ -11,7 +20,7 @@ public enum Setting {
     DB_PASSWORD("USERSYNC_DB_PASSWORD", "", true, "database password"),
     KAFKA_BOOTSTRAP_SERVERS("KAFKA_BOOTSTRAP_SERVERS", null, false,
             "Kafka bootstrap servers; unset: an in-process Kafka broker"),
-    HTTP_PORT("USERSYNC_HTTP_PORT", "8080", false, "port of /health, /metrics and /sync; 0 for any free port"),
+    HTTP_PORT("USERSYNC_HTTP_PORT", Defaults.HTTP_PORT, false, "port of /health, /metrics and /sync; 0 for any free port"),
     JWT_SECRET("USERSYNC_JWT_SECRET", null, true, "the project's JWT secret, for HS256 tokens on /sync"),
     JWKS_URL("USERSYNC_JWKS_URL", null, false, "JWKS URL for RS256/ES256 tokens on /sync"),
     JWT_ROLE("USERSYNC_JWT_ROLE", "service_role", false, "the role claim /sync requires"),
@@ -25,32 +34,37 @@ public enum Setting {
             "iss claim /sync requires, e.g. https://<project>.supabase.co/auth/v1; unset: not checked"),
     JWT_AUDIENCE("USERSYNC_JWT_AUDIENCE", null, false,
             "aud claim /sync requires, e.g. authenticated; unset: not checked"),
-    DATA_DIR("USERSYNC_DATA_DIR", "./.usersync", false, "embedded servers' data and Kafka Streams state"),
+    DATA_DIR("USERSYNC_DATA_DIR", Defaults.DATA_DIR, false, "embedded servers' data and Kafka Streams state"),
     STAGES("USERSYNC_STAGES", "capture,process,sink", false, "stages this process runs"),
     PARTITIONS("USERSYNC_PARTITIONS", null, false,
             "partitions of the pipeline's topics; unset: 1 with the in-process broker (one process), 6 otherwise"),
-    SLOT_NAME("USERSYNC_SLOT_NAME", "usersync", false, "logical replication slot"),
-    PUBLICATION("USERSYNC_PUBLICATION", "usersync", false, "publication on auth.users"),
-    CAPTURE_POLL_INTERVAL_MS("USERSYNC_CAPTURE_POLL_INTERVAL_MS", "5", false,
+    SLOT_NAME("USERSYNC_SLOT_NAME", CaptureConfig.DEFAULT_SLOT, false, "logical replication slot"),
+    PUBLICATION("USERSYNC_PUBLICATION", CaptureConfig.DEFAULT_PUBLICATION, false, "publication on auth.users"),
+    CAPTURE_POLL_INTERVAL_MS("USERSYNC_CAPTURE_POLL_INTERVAL_MS", millis(CaptureConfig.DEFAULT_POLL_INTERVAL), false,
             "how long capture waits to fill a batch: the longest a change waits in capture"),
-    PROCESSOR_APPLICATION_ID("USERSYNC_PROCESSOR_APPLICATION_ID", "usersync-processor", false,
+    PROCESSOR_APPLICATION_ID("USERSYNC_PROCESSOR_APPLICATION_ID", ProcessorConfig.DEFAULT_APPLICATION_ID, false,
             "Kafka Streams application id"),
-    PROCESSOR_COMMIT_INTERVAL_MS("USERSYNC_PROCESSOR_COMMIT_INTERVAL_MS", "20", false,
+    PROCESSOR_COMMIT_INTERVAL_MS("USERSYNC_PROCESSOR_COMMIT_INTERVAL_MS",
+            millis(ProcessorConfig.DEFAULT_COMMIT_INTERVAL), false,
             "exactly-once commit interval; bounds latency"),
-    KEEP_RELEASED_USERNAMES("USERSYNC_KEEP_RELEASED_USERNAMES", "false", false,
+    KEEP_RELEASED_USERNAMES("USERSYNC_KEEP_RELEASED_USERNAMES",
+            Boolean.toString(ProcessorConfig.DEFAULT_KEEP_RELEASED_USERNAMES), false,
             "true: a deleted user's username is never handed out again"),
-    SINK_GROUP_ID("USERSYNC_SINK_GROUP_ID", "usersync-sink", false, "sink consumer group"),
-    SINK_BATCH_SIZE("USERSYNC_SINK_BATCH_SIZE", "500", false, "rows per sink transaction at most"),
-    SINK_BATCH_AGE_MS("USERSYNC_SINK_BATCH_AGE_MS", "0", false,
+    SINK_GROUP_ID("USERSYNC_SINK_GROUP_ID", SinkConfig.DEFAULT_GROUP_ID, false, "sink consumer group"),
+    SINK_BATCH_SIZE("USERSYNC_SINK_BATCH_SIZE", Integer.toString(SinkConfig.DEFAULT_BATCH_SIZE), false,
+            "rows per sink transaction at most"),
+    SINK_BATCH_AGE_MS("USERSYNC_SINK_BATCH_AGE_MS", millis(SinkConfig.DEFAULT_BATCH_AGE), false,
             "longest a profile waits in the sink's buffer for more; 0: write what each poll returns at once"),
-    SINK_DELETE_MODE("USERSYNC_SINK_DELETE_MODE", "hard", false,
+    SINK_DELETE_MODE("USERSYNC_SINK_DELETE_MODE",
+            SinkConfig.DEFAULT_DELETE_MODE.name().toLowerCase(Locale.ROOT), false,
             "hard: delete the row; soft: keep it with deleted_at set and personal data cleared"),
     ALERT_WEBHOOK_URL("USERSYNC_ALERT_WEBHOOK_URL", null, true,
             "Slack-compatible webhook the alerts command posts dead-letter alerts to"),
     ALERT_WINDOW_S("USERSYNC_ALERT_WINDOW_S", "60", false, "alerts aggregate dead letters per stage and reason this long"),
     RECONCILE_INTERVAL_S("USERSYNC_RECONCILE_INTERVAL_S", "600", false,
             "seconds between reconciles inside run (with the sink stage); 0 turns them off"),
-    RECONCILE_GRACE_S("USERSYNC_RECONCILE_GRACE_S", "60", false, "changes younger than this are in flight, not drift"),
+    RECONCILE_GRACE_S("USERSYNC_RECONCILE_GRACE_S", Long.toString(Reconciler.DEFAULT_GRACE_SECONDS), false,
+            "changes younger than this are in flight, not drift"),
     EMBEDDED_DB_PORT("USERSYNC_EMBEDDED_DB_PORT", "0", false, "port of the embedded PostgreSQL; 0 for any free port"),
     EMBEDDED_KAFKA_PORT("USERSYNC_EMBEDDED_KAFKA_PORT", "0", false, "port of the embedded Kafka broker; 0 for any free port");
 
@@ -80,5 +94,18 @@ public enum Setting {
 
     public String description() {
         return description;
+    }
+
+    /** Defaults the flags' help repeats: constants, so an annotation can name them. */
+    static final class Defaults {
+        static final String HTTP_PORT = "8080";
+        static final String DATA_DIR = "./.usersync";
+
+        private Defaults() {
+        }
+    }
+
+    private static String millis(Duration duration) {
+        return Long.toString(duration.toMillis());
     }
 }

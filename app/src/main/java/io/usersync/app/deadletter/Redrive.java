@@ -2,7 +2,6 @@ package io.usersync.app.deadletter;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -11,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+
+import javax.sql.DataSource;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -50,12 +51,12 @@ public final class Redrive {
             values (?, ?, ?, ?) on conflict do nothing
             """;
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DataSource database;
     private final KafkaClientSettings kafka;
     private final Set<String> pipelineTopics;
 
     /** @param pipelineTopics the topics the stages consume: the only ones a dead letter goes back to */
-    public Redrive(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka, Set<String> pipelineTopics) {
+    public Redrive(DataSource database, KafkaClientSettings kafka, Set<String> pipelineTopics) {
         this.database = database;
         this.kafka = kafka;
         this.pipelineTopics = Set.copyOf(pipelineTopics);
@@ -65,7 +66,7 @@ public final class Redrive {
         int redriven = 0;
         int skipped = 0;
         List<Refusal> refused = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        try (Connection connection = database.getConnection();
                 PreparedStatement claim = connection.prepareStatement(CLAIM);
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
                         ProducerConfig.CLIENT_ID_CONFIG, "usersync-redrive",

@@ -2,7 +2,6 @@ package io.usersync.app.demo;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,9 +28,9 @@ import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.ScratchDirectory;
-import io.usersync.app.run.StageConfigs;
 import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Application application = Application.start(ConfigLoader.load(environment, Map.of(
                         Setting.DATA_DIR.variable(), directory.path().toString(),
                         Setting.HTTP_PORT.variable(), Integer.toString(httpPort))));
-                Connection connection = connect(application.config())) {
+                Connection connection = application.database().getConnection()) {
             WarmUp.awaitHealthy(application);
             System.out.printf("Pipeline warmed up in %.1f s%n", WarmUp.sendOneUserThrough(connection).toMillis() / 1e3);
             System.out.printf("%nSigning up %,d users at %,d per second...%n", users, rate);
@@ -77,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<UUID> ids = signUps.insert(connection, users, rate);
             int renamed = changeSome(connection, ids, rate);
             // No grace period: once the demo stops writing, every difference left is one the pipeline owes.
-            Reconciler reconciler = new Reconciler(StageConfigs.database(application.config()), Duration.ZERO);
+            Reconciler reconciler = new Reconciler(application.database(), Duration.ZERO);
             boolean synced = awaitSync(connection, reconciler);
             printSummary(application, connection, reconciler, renamed);
             if (keepRunning) {
@@ -226,15 +225,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void printConnectionHelp(Application application) {
         AppConfig config = application.config();
+        DatabaseSettings database = config.database().orElseThrow();
         System.out.printf("%nStill running. Connect with:%n");
         System.out.printf("  psql -h 127.0.0.1 -p %s -U %s postgres   (password: postgres; JDBC %s)%n",
-                config.dbUrl().orElseThrow().replaceAll(".*:(\\d+)/.*", "$1"), config.dbUser(), config.dbUrl().orElseThrow());
+                database.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"), database.user(), database.jdbcUrl());
         System.out.printf("  Kafka bootstrap servers: %s%n", config.kafkaBootstrapServers().orElseThrow());
         System.out.printf("  curl http://127.0.0.1:%d/health%n", application.httpPort());
         System.out.println("Ctrl-C to stop.");
-    }
-
-    private static Connection connect(AppConfig config) throws SQLException {
-        return DriverManager.getConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
     }
 }

@@ -1,7 +1,6 @@
 package io.usersync.app.http;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
 
@@ -20,10 +21,10 @@ public final class DatabaseSyncService implements SyncService {
 
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DataSource database;
     private final ResyncSignal signal;
 
-    public DatabaseSyncService(CaptureConfig.DatabaseConnection database) {
+    public DatabaseSyncService(DataSource database) {
         this.database = database;
         this.signal = new ResyncSignal(database);
     }
@@ -71,6 +72,6 @@ public final class DatabaseSyncService implements SyncService {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        return database.getConnection();
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
+import javax.sql.DataSource;
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,11 +29,11 @@ public final class DriftRepair {
 
     private static final int SIGNAL_CHUNK = 500;
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DataSource database;
     private final KafkaClientSettings kafka;
     private final String profilesTopic;
 
-    public DriftRepair(CaptureConfig.DatabaseConnection database, KafkaClientSettings kafka, String profilesTopic) {
+    public DriftRepair(DataSource database, KafkaClientSettings kafka, String profilesTopic) {
         this.database = database;
         this.kafka = kafka;
         this.profilesTopic = profilesTopic;

@@ -2,7 +2,6 @@ package io.usersync.app.reconcile;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+
+import javax.sql.DataSource;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.normalize.NormalizedProfile;
@@ -25,6 +26,8 @@ import io.usersync.schemas.cdc.AuthUserRow;
  */
 public final class Reconciler {
 
+    /** Changes younger than this are in flight, not drift: {@code USERSYNC_RECONCILE_GRACE_S} and {@code --grace}. */
+    public static final long DEFAULT_GRACE_SECONDS = 60;
     private static final int PAGE = 2_000;
 
     private static final String MISSING = """
@@ -48,16 +51,16 @@ public final class Reconciler {
             limit ?
             """;
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DataSource database;
     private final Duration grace;
 
-    public Reconciler(CaptureConfig.DatabaseConnection database, Duration grace) {
+    public Reconciler(DataSource database, Duration grace) {
         this.database = database;
         this.grace = grace;
     }
 
     public DriftReport run() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password())) {
+        try (Connection connection = database.getConnection()) {
             connection.setReadOnly(true);
             return new DriftReport(ids(connection, MISSING), ids(connection, ORPHANED), drifted(connection));
         }

@@ -3,6 +3,9 @@ package io.usersync.app.run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +13,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.usersync.app.config.AppConfig;
+import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.http.DatabaseSyncService;
 import io.usersync.app.http.JwtAuthenticator;
 import io.usersync.app.http.OpsServer;
@@ -22,14 +26,16 @@ public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
 
     private final EmbeddedServers embedded;
+    private final HikariDataSource database;
     private final PrometheusMeterRegistry registry;
     private final Pipeline pipeline;
     private final OpsServer ops;
     private final PeriodicReconcile reconcile;
 
-    private Application(EmbeddedServers embedded, PrometheusMeterRegistry registry, Pipeline pipeline, OpsServer ops,
-            PeriodicReconcile reconcile) {
+    private Application(EmbeddedServers embedded, HikariDataSource database, PrometheusMeterRegistry registry,
+            Pipeline pipeline, OpsServer ops, PeriodicReconcile reconcile) {
         this.embedded = embedded;
+        this.database = database;
         this.registry = registry;
         this.pipeline = pipeline;
         this.ops = ops;
@@ -40,35 +46,44 @@ public final class Application implements AutoCloseable {
         log.info("Starting usersync with:\n{}", configured.describe());
         EmbeddedServers embedded = EmbeddedServers.startMissing(configured);
         AppConfig config = embedded.config();
+        HikariDataSource database = ConnectionPools.open(StageConfigs.database(config), ConnectionPools.RUN, 4);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         Pipeline pipeline = null;
         try {
-            pipeline = Pipeline.start(config, registry);
+            pipeline = Pipeline.start(config, registry, database);
             Pipeline started = pipeline;
-            OpsServer ops = new OpsServer(new OpsServer.Config(config.opsHttp().bindAddress(), config.httpPort(),
-                    config.opsHttp().readTimeout(), config.opsHttp().maxConcurrentSyncs()), started::health, registry,
-                    new JwtAuthenticator(config.jwtSecret(), config.jwksUrl(), config.jwtRole(),
-                            config.opsHttp().jwtIssuer(), config.opsHttp().jwtAudience()),
-                    new DatabaseSyncService(StageConfigs.database(config)));
-            PeriodicReconcile reconcile = config.stages().contains(AppConfig.Stage.SINK) && !config.reconcileInterval().isZero()
-                    ? new PeriodicReconcile(new Reconciler(StageConfigs.database(config), config.reconcileGrace()),
-                            config.reconcileInterval(), registry)
+            AppConfig.Http http = config.http();
+            OpsServer ops = new OpsServer(new OpsServer.Config(http.surface().bindAddress(), http.port(),
+                    http.surface().readTimeout(), http.surface().maxConcurrentSyncs()), started::health, registry,
+                    new JwtAuthenticator(http.jwtSecret(), http.jwksUrl(), http.jwtRole(),
+                            http.surface().jwtIssuer(), http.surface().jwtAudience()),
+                    new DatabaseSyncService(database));
+            AppConfig.Operations operations = config.operations();
+            PeriodicReconcile reconcile = config.instance().stages().contains(AppConfig.Stage.SINK)
+                    && !operations.reconcileInterval().isZero()
+                    ? new PeriodicReconcile(new Reconciler(database, operations.reconcileGrace()),
+                            operations.reconcileInterval(), registry)
                     : null;
-            return new Application(embedded, registry, pipeline, ops, reconcile);
+            return new Application(embedded, database, registry, pipeline, ops, reconcile);
         } catch (IOException e) {
-            close(pipeline, embedded);
-            throw new UncheckedIOException("cannot open the HTTP port " + config.opsHttp().bindAddress() + ":"
-                    + config.httpPort() + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any) and USERSYNC_HTTP_BIND"
+            close(pipeline, database, embedded);
+            throw new UncheckedIOException("cannot open the HTTP port " + config.http().surface().bindAddress() + ":"
+                    + config.http().port() + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any) and USERSYNC_HTTP_BIND"
                     + " to an address of this host.", e);
         } catch (RuntimeException e) {
-            close(pipeline, embedded);
+            close(pipeline, database, embedded);
             throw e;
         }
     }
 
     public AppConfig config() {
         return embedded.config();
+    }
+
+    /** The process's connection pool: ordinary connections, not the sink's. */
+    public DataSource database() {
+        return database;
     }
 
     public EmbeddedServers embedded() {
@@ -93,14 +108,15 @@ public final class Application implements AutoCloseable {
             reconcile.close();
         }
         ops.close();
-        close(pipeline, embedded);
+        close(pipeline, database, embedded);
         registry.close();
     }
 
-    private static void close(Pipeline pipeline, EmbeddedServers embedded) {
+    private static void close(Pipeline pipeline, HikariDataSource database, EmbeddedServers embedded) {
         if (pipeline != null) {
             pipeline.close();
         }
+        database.close();
         embedded.close();
     }
 }

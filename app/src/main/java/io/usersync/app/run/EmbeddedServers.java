@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import io.usersync.app.config.AppConfig;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.migration.Migrations;
 
 /**
@@ -33,19 +34,21 @@ public final class EmbeddedServers implements AutoCloseable {
         AppConfig resolved = config;
         EmbeddedPostgresServer postgres = null;
         EmbeddedKafkaBroker kafka = null;
-        if (config.dbUrl().isEmpty()) {
-            postgres = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"), config.embeddedDbPort());
+        if (config.database().isEmpty()) {
+            postgres = EmbeddedPostgresServer.start(config.instance().dataDir().resolve("postgres"),
+                    config.instance().embeddedDbPort());
             String url = postgres.jdbcUrl("postgres");
             Migrations migrations = new Migrations(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
             migrations.applyDevAuthSchema();
             migrations.applyPipeline();
-            resolved = resolved.withDatabase(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+            resolved = resolved.withDatabase(
+                    new DatabaseSettings(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD));
             log.info("Embedded PostgreSQL: psql -h 127.0.0.1 -p {} -U {} postgres (JDBC {})", postgres.port(),
                     EmbeddedPostgresServer.USER, url);
         }
         if (config.kafkaBootstrapServers().isEmpty()) {
-            Path kafkaData = config.dataDir().resolve("kafka");
-            kafka = EmbeddedKafkaBroker.start(kafkaData, config.embeddedKafkaPort());
+            Path kafkaData = config.instance().dataDir().resolve("kafka");
+            kafka = EmbeddedKafkaBroker.start(kafkaData, config.instance().embeddedKafkaPort());
             resolved = resolved.withKafka(kafka.bootstrapServers());
             log.info("Embedded Kafka: --bootstrap-server {}", kafka.bootstrapServers());
         }

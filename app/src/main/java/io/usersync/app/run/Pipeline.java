@@ -3,13 +3,15 @@ package io.usersync.app.run;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.AppConfig.Stage;
+import io.usersync.app.config.AppConfig;
 import io.usersync.capture.CaptureStage;
 import io.usersync.capture.ReplicationSlotLag;
 import io.usersync.processor.StreamProcessorStage;
@@ -31,29 +33,30 @@ public final class Pipeline implements AutoCloseable {
         this.capture = capture;
     }
 
-    public static Pipeline start(AppConfig config, MeterRegistry registry) {
+    /** @param database the process's pool, for capture's checks, publication and slot lag */
+    public static Pipeline start(AppConfig config, MeterRegistry registry, DataSource database) {
         SinkStage sink = null;
         StreamProcessorStage processor = null;
         CaptureStage capture = null;
         try {
-            if (config.stages().contains(Stage.PROCESS)) {
+            if (config.instance().stages().contains(Stage.PROCESS)) {
                 processor = new StreamProcessorStage(StageConfigs.processor(config), registry);
                 processor.start();
             }
-            if (config.stages().contains(Stage.SINK)) {
+            if (config.instance().stages().contains(Stage.SINK)) {
                 sink = new SinkStage(StageConfigs.sink(config), registry);
                 sink.start();
             }
-            if (config.stages().contains(Stage.CAPTURE)) {
-                capture = new CaptureStage(StageConfigs.capture(config));
+            if (config.instance().stages().contains(Stage.CAPTURE)) {
+                capture = new CaptureStage(StageConfigs.capture(config), database);
                 capture.start();
-                new ReplicationSlotLag(StageConfigs.database(config), config.slotName()).bindTo(registry);
+                new ReplicationSlotLag(database, config.capture().slotName()).bindTo(registry);
             }
         } catch (RuntimeException e) {
             new Pipeline(sink, processor, capture).close();
             throw e;
         }
-        log.info("Pipeline running stages {}", config.stages());
+        log.info("Pipeline running stages {}", config.instance().stages());
         return new Pipeline(sink, processor, capture);
     }
 

@@ -6,6 +6,7 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.sink.SinkConfig;
 
 /** Makes each stage's own configuration out of the application's. */
@@ -21,28 +22,31 @@ public final class StageConfigs {
         return Set.of(TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES);
     }
 
-    public static CaptureConfig.DatabaseConnection database(AppConfig config) {
-        return new CaptureConfig.DatabaseConnection(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword());
+    /** The database every stage and command uses; the embedded one once it is started. */
+    public static DatabaseSettings database(AppConfig config) {
+        return config.database().orElseThrow();
     }
 
     public static CaptureConfig capture(AppConfig config) {
-        return new CaptureConfig(database(config), config.kafka(), TopicNames.CDC,
-                TopicNames.USERNAME_RESERVATIONS, config.partitions(), config.slotName(), config.publication(),
-                new CaptureConfig.OffsetStore.KafkaTopic(CAPTURE_OFFSETS_TOPIC), config.capturePollInterval(),
-                CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, config.captureDebezium());
+        AppConfig.Capture capture = config.capture();
+        return new CaptureConfig(database(config), config.kafka(), TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS,
+                config.instance().partitions(), capture.slotName(), capture.publication(),
+                new CaptureConfig.OffsetStore.KafkaTopic(CAPTURE_OFFSETS_TOPIC), capture.pollInterval(),
+                CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, capture.debezium());
     }
 
     public static ProcessorConfig processor(AppConfig config) {
-        return new ProcessorConfig(config.processorApplicationId(), config.kafka(),
-                TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS,
-                TopicNames.DEAD_LETTERS, config.partitions(), config.keepReleasedUsernames(),
-                config.dataDir().resolve("streams"), config.processorCommitInterval());
+        AppConfig.Processor processor = config.processor();
+        return new ProcessorConfig(processor.applicationId(), config.kafka(), TopicNames.CDC,
+                TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS,
+                config.instance().partitions(), processor.keepReleasedUsernames(),
+                config.instance().dataDir().resolve("streams"), processor.commitInterval());
     }
 
     public static SinkConfig sink(AppConfig config) {
-        return new SinkConfig(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword(),
-                config.kafka(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
-                config.sinkGroupId(), config.sinkBatchSize(), config.sinkBatchAge(), config.sinkDeleteMode(), 4,
+        AppConfig.Sink sink = config.sink();
+        return new SinkConfig(database(config), config.kafka(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
+                sink.groupId(), sink.batchSize(), sink.batchAge(), sink.deleteMode(), 4,
                 SinkConfig.DEFAULT_RETRY_BACKOFF, SinkConfig.DEFAULT_MAX_RETRY_BACKOFF);
     }
 }

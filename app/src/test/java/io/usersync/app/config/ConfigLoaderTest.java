@@ -19,28 +19,28 @@ class ConfigLoaderTest {
     void shouldRunEverythingEmbeddedWithDefaultsWhenNothingIsSet() {
         AppConfig config = ConfigLoader.load(Map.of(), Map.of());
 
-        assertThat(config.dbUrl()).isEmpty();
+        assertThat(config.database()).isEmpty();
         assertThat(config.kafkaBootstrapServers()).isEmpty();
-        assertThat(config.httpPort()).isEqualTo(8080);
-        assertThat(config.stages()).containsExactlyInAnyOrder(Stage.CAPTURE, Stage.PROCESS, Stage.SINK);
-        assertThat(config.sinkBatchSize()).isEqualTo(500);
-        assertThat(config.sinkBatchAge()).isEqualTo(Duration.ZERO);
-        assertThat(config.partitions()).isEqualTo(1);
-        assertThat(config.sinkDeleteMode()).isEqualTo(DeleteMode.HARD);
-        assertThat(config.jwtRole()).isEqualTo("service_role");
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.instance().stages()).containsExactlyInAnyOrder(Stage.CAPTURE, Stage.PROCESS, Stage.SINK);
+        assertThat(config.sink().batchSize()).isEqualTo(500);
+        assertThat(config.sink().batchAge()).isEqualTo(Duration.ZERO);
+        assertThat(config.instance().partitions()).isEqualTo(1);
+        assertThat(config.sink().deleteMode()).isEqualTo(DeleteMode.HARD);
+        assertThat(config.http().jwtRole()).isEqualTo("service_role");
     }
 
     @Test
     void shouldGiveTheTopicsRoomToScaleOutOnASharedCluster() {
         AppConfig config = ConfigLoader.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"), Map.of());
 
-        assertThat(config.partitions()).isEqualTo(6);
+        assertThat(config.instance().partitions()).isEqualTo(6);
         assertThat(config.describe()).contains("USERSYNC_PARTITIONS=6");
     }
 
     @Test
     void shouldServeHttpOnLoopbackWithTimeoutsAndLimitsAndNoIssuerOrAudienceByDefault() {
-        OpsHttp http = ConfigLoader.load(Map.of(), Map.of()).opsHttp();
+        OpsHttp http = ConfigLoader.load(Map.of(), Map.of()).http().surface();
 
         assertThat(http.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(http.readTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -53,7 +53,7 @@ class ConfigLoaderTest {
     void shouldReadTheHttpSurfaceSettings() {
         OpsHttp http = ConfigLoader.load(Map.of("USERSYNC_HTTP_BIND", "0.0.0.0", "USERSYNC_HTTP_READ_TIMEOUT_MS", "2500",
                 "USERSYNC_HTTP_MAX_CONCURRENT_SYNCS", "2", "USERSYNC_JWT_ISSUER", "https://abc.supabase.co/auth/v1",
-                "USERSYNC_JWT_AUDIENCE", "authenticated"), Map.of()).opsHttp();
+                "USERSYNC_JWT_AUDIENCE", "authenticated"), Map.of()).http().surface();
 
         assertThat(http).isEqualTo(new OpsHttp("0.0.0.0", Duration.ofMillis(2500), 2,
                 Optional.of("https://abc.supabase.co/auth/v1"), Optional.of("authenticated")));
@@ -74,8 +74,8 @@ class ConfigLoaderTest {
         AppConfig config = ConfigLoader.load(Map.of("USERSYNC_HTTP_PORT", "9000", "USERSYNC_STAGES", "sink"),
                 Map.of("USERSYNC_HTTP_PORT", "9100"));
 
-        assertThat(config.httpPort()).isEqualTo(9100);
-        assertThat(config.stages()).containsExactly(Stage.SINK);
+        assertThat(config.http().port()).isEqualTo(9100);
+        assertThat(config.instance().stages()).containsExactly(Stage.SINK);
     }
 
     @Test
@@ -177,8 +177,8 @@ class ConfigLoaderTest {
                 "KAFKA_SINK_GROUP_ID", "not-the-sink-group",
                 "KAFKA_HTTP_PORT", "9999"), Map.of());
 
-        assertThat(config.sinkGroupId()).isEqualTo("usersync-sink");
-        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.sink().groupId()).isEqualTo("usersync-sink");
+        assertThat(config.http().port()).isEqualTo(8080);
         assertThat(config.kafka().properties()).containsEntry("sink.group.id", "not-the-sink-group")
                 .containsEntry("http.port", "9999");
     }
@@ -256,7 +256,7 @@ class ConfigLoaderTest {
                 "USERSYNC_CAPTURE_POLL_INTERVAL_MS", "25"), Map.of());
 
         Map<String, String> expected = Map.of("snapshot.fetch.size", "20000", "slot.max_retries", "9");
-        assertThat(config.captureDebezium().properties()).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(config.capture().debezium().properties()).containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(StageConfigs.capture(config).debezium().properties()).containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(config.describe()).contains("USERSYNC_CAPTURE_DEBEZIUM_SNAPSHOT_FETCH_SIZE=20000")
                 .contains("USERSYNC_CAPTURE_DEBEZIUM_SLOT_MAX__RETRIES=9");
@@ -267,7 +267,7 @@ class ConfigLoaderTest {
         AppConfig config = ConfigLoader.load(Map.of("USERSYNC_CAPTURE_DEBEZIUM_HEARTBEAT_INTERVAL_MS", "5000"),
                 Map.of("USERSYNC_CAPTURE_DEBEZIUM_HEARTBEAT_INTERVAL_MS", "1000"));
 
-        assertThat(config.captureDebezium().properties()).containsExactly(Map.entry("heartbeat.interval.ms", "1000"));
+        assertThat(config.capture().debezium().properties()).containsExactly(Map.entry("heartbeat.interval.ms", "1000"));
     }
 
     @Test

@@ -237,7 +237,7 @@ class OpsServerLimitsTest {
     @Test
     void shouldListenOnLoopbackOnlyByDefault() throws Exception {
         AppConfig defaults = ConfigLoader.load(Map.of(), Map.of());
-        start(defaults.opsHttp().bindAddress(), defaults.opsHttp().readTimeout(), defaults.opsHttp().maxConcurrentSyncs());
+        start(defaults.http().surface().bindAddress(), defaults.http().surface().readTimeout(), defaults.http().surface().maxConcurrentSyncs());
 
         assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
         for (InetAddress address : nonLoopbackAddresses()) {

@@ -1,7 +1,6 @@
 package io.usersync.capture.preflight;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.sql.DataSource;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.engine.DebeziumProperties;
 import io.usersync.capture.engine.Publication;
+import io.usersync.schemas.database.DatabaseSettings;
 
 /**
  * Checks, before Debezium starts, what users most often get wrong, and reports all of it at once with
@@ -32,9 +34,12 @@ public final class Preflight {
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
 
     private final CaptureConfig config;
+    private final DataSource database;
 
-    public Preflight(CaptureConfig config) {
+    /** @param database connections to {@code config.database()}, as its user */
+    public Preflight(CaptureConfig config, DataSource database) {
         this.config = config;
+        this.database = database;
     }
 
     /** Throws {@link CaptureStartupException} naming every problem found. */
@@ -48,8 +53,8 @@ public final class Preflight {
     }
 
     private void checkDatabase(List<String> problems) {
-        CaptureConfig.DatabaseConnection db = config.database();
-        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+        DatabaseSettings db = config.database();
+        try (Connection connection = database.getConnection()) {
             String walLevel = queryString(connection, "show wal_level");
             if (!"logical".equals(walLevel)) {
                 problems.add("PostgreSQL runs with wal_level=" + walLevel + "; logical replication needs wal_level=logical. "
@@ -74,7 +79,7 @@ public final class Preflight {
             }
             checkSlot(connection, problems);
         } catch (SQLException e) {
-            problems.add("cannot connect to PostgreSQL at " + db.maskedUrl() + " as '" + db.user() + "': " + e.getMessage()
+            problems.add("cannot connect to PostgreSQL at " + db.maskedUrl() + " as '" + db.user() + "': " + driverMessage(e)
                     + ". Fix: check USERSYNC_DB_URL, USERSYNC_DB_USER and USERSYNC_DB_PASSWORD.");
         }
     }
@@ -189,5 +194,14 @@ public final class Preflight {
                 return rs.next() && rs.getBoolean(1);
             }
         }
+    }
+
+    /** What the driver said: a pool wraps it in its own timeout, whose message names no cause. */
+    private static String driverMessage(SQLException e) {
+        SQLException cause = e;
+        while (cause.getCause() instanceof SQLException next) {
+            cause = next;
+        }
+        return cause.getMessage();
     }
 }

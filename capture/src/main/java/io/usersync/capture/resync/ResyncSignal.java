@@ -1,7 +1,6 @@
 package io.usersync.capture.resync;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -9,11 +8,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.engine.DebeziumProperties;
 
 /**
@@ -25,9 +25,9 @@ public final class ResyncSignal {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final CaptureConfig.DatabaseConnection database;
+    private final DataSource database;
 
-    public ResyncSignal(CaptureConfig.DatabaseConnection database) {
+    public ResyncSignal(DataSource database) {
         this.database = database;
     }
 
@@ -46,7 +46,7 @@ public final class ResyncSignal {
 
     private String signal(Collection<UUID> userIds) throws SQLException {
         String id = UUID.randomUUID().toString();
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        try (Connection connection = database.getConnection();
                 PreparedStatement statement = connection.prepareStatement("insert into " + DebeziumProperties.SIGNAL_TABLE
                         + " (id, type, data) values (?, 'execute-snapshot', ?)")) {
             statement.setString(1, id);

@@ -23,6 +23,7 @@ import io.usersync.capture.CaptureStage;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.TestDatabase;
 
@@ -44,12 +45,12 @@ public final class CaptureLatencyBenchmark {
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary()) {
             TestDatabase database = TestDatabase.migrated(postgres);
             CaptureConfig config = new CaptureConfig(
-                    new CaptureConfig.DatabaseConnection(database.jdbcUrl(), database.user(), database.password()),
+                    database.settings(),
                     KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()), "cdc", null, 6, "bench", "usersync",
                     new CaptureConfig.OffsetStore.KafkaTopic("bench-offsets"), CaptureConfig.DEFAULT_POLL_INTERVAL,
                     CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL,
                     DebeziumSettings.NONE);
-            try (CaptureStage capture = new CaptureStage(config);
+            try (CaptureStage capture = new CaptureStage(config, database.dataSource());
                     Connection connection = database.connect();
                     PreparedStatement insert = connection.prepareStatement("insert into auth.users (id, aud, role, email,"
                             + " raw_user_meta_data, raw_app_meta_data, created_at, updated_at) values (?, 'authenticated',"

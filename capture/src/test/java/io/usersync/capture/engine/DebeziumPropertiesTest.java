@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.DebeziumSettings;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 class DebeziumPropertiesTest {
@@ -19,7 +20,7 @@ class DebeziumPropertiesTest {
     }
 
     private static CaptureConfig config(CaptureConfig.OffsetStore offsets, KafkaClientSettings kafka, DebeziumSettings debezium) {
-        return new CaptureConfig(new CaptureConfig.DatabaseConnection("jdbc:postgresql://db:5432/postgres", "postgres", "pw"),
+        return new CaptureConfig(new DatabaseSettings("jdbc:postgresql://db:5432/postgres", "postgres", "pw"),
                 kafka, "cdc", null, 1, "usersync", "usersync", offsets, CaptureConfig.DEFAULT_POLL_INTERVAL,
                 CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, debezium);
     }

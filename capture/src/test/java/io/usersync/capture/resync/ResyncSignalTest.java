@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.database.DatabaseSettings;
+import io.usersync.schemas.testing.TestDatabase;
 
 class ResyncSignalTest {
 
@@ -42,8 +43,8 @@ class ResyncSignalTest {
     @Test
     void shouldRefuseAnEmptyListOfUsersBeforeTouchingTheDatabase() {
         // A URL nothing listens on: reaching the database would fail with an SQLException instead.
-        ResyncSignal signal = new ResyncSignal(
-                new CaptureConfig.DatabaseConnection("jdbc:postgresql://127.0.0.1:1/none", "u", null));
+        ResyncSignal signal = new ResyncSignal(TestDatabase.dataSource(
+                new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", "u", null)));
 
         assertThatThrownBy(() -> signal.requestUsers(List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no user ids");

@@ -6,7 +6,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.sql.DataSource;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.migration.Migrations;
 
 /**
@@ -55,6 +60,25 @@ public final class TestDatabase {
 
     public String password() {
         return EmbeddedPostgresServer.PASSWORD;
+    }
+
+    /** How the code under test reaches this database. */
+    public DatabaseSettings settings() {
+        return new DatabaseSettings(jdbcUrl(), user(), password());
+    }
+
+    /** Connections to this database as its owner, the way code under test takes them. */
+    public DataSource dataSource() {
+        return dataSource(settings());
+    }
+
+    /** Connections as the given settings say, without a pool. */
+    public static DataSource dataSource(DatabaseSettings settings) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(settings.jdbcUrl());
+        dataSource.setUser(settings.user());
+        dataSource.setPassword(settings.password());
+        return dataSource;
     }
 
     public EmbeddedPostgresServer server() {

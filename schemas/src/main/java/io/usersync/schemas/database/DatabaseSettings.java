@@ -1,0 +1,34 @@
+package io.usersync.schemas.database;
+
+import java.util.Objects;
+
+/**
+ * How every stage and command reaches PostgreSQL: a JDBC URL and credentials. Plain strings, so capture,
+ * the sink and the app share one value without this module depending on JDBC.
+ *
+ * @param jdbcUrl  {@code jdbc:postgresql://host:5432/database}
+ * @param user     database user
+ * @param password its password; may be null or empty (trust or peer authentication)
+ */
+public record DatabaseSettings(String jdbcUrl, String user, String password) {
+
+    public DatabaseSettings {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(user, "user");
+    }
+
+    /** The URL with any password parameter masked, safe for logs and error messages. */
+    public String maskedUrl() {
+        return masked(jdbcUrl);
+    }
+
+    /** A JDBC URL with any {@code password=} parameter masked. */
+    public static String masked(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseSettings[jdbcUrl=" + maskedUrl() + ", user=" + user + ", password=****]";
+    }
+}
