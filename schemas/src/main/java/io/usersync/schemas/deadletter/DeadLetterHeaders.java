@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class DeadLetterHeaders {
 
-    /** Which stage gave up on the record: {@link #STAGE_PROCESSOR} or {@link #STAGE_SINK}. */
+    /** Which stage gave up on the record: {@link #STAGE_CAPTURE}, {@link #STAGE_PROCESSOR} or {@link #STAGE_SINK}. */
     public static final String STAGE = "usersync.dlt.stage";
     /** A short, stable code for why the record failed, for alerts and redrive filters. */
     public static final String REASON = "usersync.dlt.reason";
@@ -34,6 +34,11 @@ public final class DeadLetterHeaders {
     public static final List<String> NAMES = List.of(STAGE, REASON, ERROR_CLASS, ERROR_MESSAGE, SOURCE_TOPIC,
             SOURCE_PARTITION, SOURCE_OFFSET, ATTEMPT, TIMESTAMP);
 
+    /**
+     * Capture, for a change it could not publish whole: its source is the Debezium destination (not a topic any
+     * stage consumes, so {@code dlt redrive} refuses it), partition -1 and the change's LSN as offset.
+     */
+    public static final String STAGE_CAPTURE = "capture";
     public static final String STAGE_PROCESSOR = "stream-processor";
     public static final String STAGE_SINK = "sink";
 
