@@ -140,8 +140,8 @@ class PersonalDataIT {
     }
 
     /**
-     * Last: an unreadable record on the profiles topic also stops the stream processor, whose global store of
-     * existing profiles reads that topic (Kafka Streams' deserialization handler fails on the global thread).
+     * The stream processor's global store of existing profiles reads the same record: it skips it and logs only its
+     * partition and offset ({@code ExistingProfilesLoader}).
      */
     @Test
     @Order(Integer.MAX_VALUE)

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
@@ -26,6 +27,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  *                        {@code auth.users} is idle
  * @param debezium        connector properties the operator passed through, on top of (and winning over) the
  *                        ones capture sets
+ * @param deadLetterTopic where a change too big for Kafka is reported ({@code usersync.dlt} by default)
  */
 public record CaptureConfig(
         DatabaseSettings database,
@@ -39,7 +41,8 @@ public record CaptureConfig(
         Duration pollInterval,
         int maxBatchSize,
         Duration heartbeatInterval,
-        DebeziumSettings debezium) {
+        DebeziumSettings debezium,
+        String deadLetterTopic) {
 
     public static final String DEFAULT_SLOT = "usersync";
     public static final String DEFAULT_PUBLICATION = "usersync";
@@ -57,9 +60,18 @@ public record CaptureConfig(
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(debezium, "debezium");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         if (topicPartitions < 1 || maxBatchSize < 1) {
             throw new IllegalArgumentException("topicPartitions and maxBatchSize must be positive");
         }
+    }
+
+    /** A configuration that reports to the default dead-letter topic, {@link TopicNames#DEAD_LETTERS}. */
+    public CaptureConfig(DatabaseSettings database, KafkaClientSettings kafka, String topic, String reservationsTopic,
+            int topicPartitions, String slotName, String publicationName, OffsetStore offsets, Duration pollInterval,
+            int maxBatchSize, Duration heartbeatInterval, DebeziumSettings debezium) {
+        this(database, kafka, topic, reservationsTopic, topicPartitions, slotName, publicationName, offsets, pollInterval,
+                maxBatchSize, heartbeatInterval, debezium, TopicNames.DEAD_LETTERS);
     }
 
     /** Debezium's offsets: a Kafka topic in production, a file for a single embedded process. */

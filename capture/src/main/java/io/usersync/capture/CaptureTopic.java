@@ -10,9 +10,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
+import io.usersync.schemas.TopicNames;
+
 /**
  * The topics capture writes: compacted, so the latest change of every user stays for replays and fresh
- * deployments. Created by capture when missing; an existing topic is left as it is.
+ * deployments, and the dead-letter topic (deleted after {@link TopicNames#DEAD_LETTERS_RETENTION}), where a change
+ * too big for Kafka is reported. Created by capture when missing; an existing topic is left as it is.
  */
 final class CaptureTopic {
 
@@ -31,12 +34,13 @@ final class CaptureTopic {
         }
     }
 
-    /** The CDC topic, and the reservations topic when public.users is captured. */
+    /** The CDC topic, the reservations topic when public.users is captured, and the dead-letter topic. */
     static List<String> names(CaptureConfig config) {
         List<String> names = new ArrayList<>(List.of(config.topic()));
         if (config.reservationsTopic() != null) {
             names.add(config.reservationsTopic());
         }
+        names.add(config.deadLetterTopic());
         return names;
     }
 
@@ -44,8 +48,10 @@ final class CaptureTopic {
     static List<NewTopic> missing(CaptureConfig config, Set<String> existing) {
         return names(config).stream()
                 .filter(name -> !existing.contains(name))
-                .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1).configs(name.equals(config.deadLetterTopic())
+                        ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicNames.DEAD_LETTERS_RETENTION.toMillis()))
+                        : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
                 .toList();
     }
 }

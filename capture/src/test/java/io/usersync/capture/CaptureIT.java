@@ -361,6 +361,44 @@ class CaptureIT {
         });
     }
 
+    /** Before: RecordTooLargeException stopped capture for good, and no change after the big one was published. */
+    @Test
+    void shouldPublishWhatFitsOfAUserWithTwoMegabytesOfMetadataWithADeadLetterAndGoOn() throws Exception {
+        TestDatabase database = migratedDatabase();
+        CaptureConfig config = config(database);
+        start(config);
+        AuthUsersTable users = new AuthUsersTable(database);
+        String bigMeta = "{\"full_name\":\"Big Meta\",\"bio\":\"" + "b".repeat(2 * 1024 * 1024) + "\"}";
+
+        UUID before = users.signUp("before@example.com", "{}", "{}");
+        UUID big = users.signUp("big@example.com", bigMeta, GOOGLE_APP_META);
+        UUID after = users.signUp("after@example.com", "{\"name\":\"After\"}", "{}");
+        users.setEmail(before, "before.2@example.com");
+
+        try (TopicReader changes = new TopicReader(kafka.bootstrapServers(), config.topic());
+                TopicReader deadLetters = new TopicReader(kafka.bootstrapServers(), config.deadLetterTopic())) {
+            List<ConsumerRecord<String, String>> records = changes.awaitAtLeast(4);
+            assertThat(records).extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrder(before.toString(), big.toString(), after.toString(), before.toString());
+            JsonNode bigChange = valuesOf(records, big).get(0);
+            assertThat(bigChange.at("/after/raw_user_meta_data").asText()).isEqualTo("{}");
+            assertThat(bigChange.at("/after/email").asText()).isEqualTo("big@example.com");
+            assertThat(json(bigChange.at("/after/raw_app_meta_data").asText())).isEqualTo(json(GOOGLE_APP_META));
+            assertValid(CDC, records.stream().filter(r -> r.key().equals(big.toString())).findFirst().orElseThrow().value());
+
+            ConsumerRecord<String, String> deadLetter = deadLetters.awaitAtLeast(1).get(0);
+            assertThat(deadLetter.key()).isEqualTo(big.toString());
+            assertThat(header(deadLetter, "usersync.dlt.stage")).isEqualTo("capture");
+            assertThat(header(deadLetter, "usersync.dlt.reason")).isEqualTo("record-too-large");
+            assertThat(header(deadLetter, "usersync.dlt.source.offset")).isEqualTo(bigChange.at("/source/lsn").asText());
+            assertThat(header(deadLetter, "usersync.dlt.error.message")).contains("raw_user_meta_data").doesNotContain("Big Meta");
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void shouldReportTheReplicationSlotLagInBytes() throws Exception {
         TestDatabase database = migratedDatabase();
@@ -393,7 +431,7 @@ class CaptureIT {
                 database.name(), "usersync",
                 new CaptureConfig.OffsetStore.KafkaTopic("offsets." + database.name()),
                 CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,
-                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE);
+                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE, "dlt." + database.name());
     }
 
     private static List<JsonNode> valuesOf(List<ConsumerRecord<String, String>> records, UUID id) {

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 
+import io.usersync.schemas.TopicNames;
+
 /**
  * Creates the topics the stream processor reads and writes when they are missing, and checks that the
  * topics it joins by key have the same number of partitions.
@@ -19,7 +21,7 @@ import org.apache.kafka.common.config.TopicConfig;
 final class StreamProcessorTopics {
 
     private static final String SEVEN_DAYS = Long.toString(Duration.ofDays(7).toMillis());
-    private static final String THIRTY_DAYS = Long.toString(Duration.ofDays(30).toMillis());
+    private static final String THIRTY_DAYS = Long.toString(TopicNames.DEAD_LETTERS_RETENTION.toMillis());
 
     private StreamProcessorTopics() {
     }

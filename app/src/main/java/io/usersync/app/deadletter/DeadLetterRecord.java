@@ -3,6 +3,8 @@ package io.usersync.app.deadletter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -28,7 +30,8 @@ public record DeadLetterRecord(
         String sourcePartition,
         String sourceOffset,
         int attempt,
-        Instant failedAt) {
+        Instant failedAt,
+        Map<String, String> keptHeaders) {
 
     /** The reason of a dead letter that Kafka Streams' default handlers wrote. */
     public static final String STREAMS_HANDLER = "streams-handler";
@@ -49,7 +52,7 @@ public record DeadLetterRecord(
                 orUnknown(header(record, DeadLetterHeaders.ERROR_CLASS)), orUnknown(header(record, DeadLetterHeaders.ERROR_MESSAGE)),
                 header(record, DeadLetterHeaders.SOURCE_TOPIC), header(record, DeadLetterHeaders.SOURCE_PARTITION),
                 header(record, DeadLetterHeaders.SOURCE_OFFSET), DeadLetterHeaders.attempt(header(record, DeadLetterHeaders.ATTEMPT)),
-                failedAt(record));
+                failedAt(record), kept(record));
     }
 
     /**
@@ -61,7 +64,7 @@ public record DeadLetterRecord(
         return new DeadLetterRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
                 DeadLetterHeaders.STAGE_PROCESSOR, STREAMS_HANDLER, errorClass, errorClass.substring(errorClass.lastIndexOf('.') + 1),
                 header(record, STREAMS_TOPIC), header(record, STREAMS_PARTITION), header(record, STREAMS_OFFSET), 1,
-                Instant.ofEpochMilli(record.timestamp()));
+                Instant.ofEpochMilli(record.timestamp()), Map.of());
     }
 
     /** {@code partition:offset} in the dead-letter topic. */
@@ -72,6 +75,18 @@ public record DeadLetterRecord(
     /** {@code topic-partition@offset} the failed record was read from; {@code unknown} when the headers do not say. */
     public String source() {
         return sourceTopic == null ? UNKNOWN : sourceTopic + "-" + orUnknown(sourcePartition) + "@" + orUnknown(sourceOffset);
+    }
+
+    /** The failed record's headers of {@link DeadLetterHeaders#KEPT} that the dead letter carries. */
+    private static Map<String, String> kept(ConsumerRecord<String, byte[]> record) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : DeadLetterHeaders.KEPT) {
+            String value = header(record, name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        }
+        return Map.copyOf(kept);
     }
 
     private static Instant failedAt(ConsumerRecord<String, byte[]> record) {

@@ -104,10 +104,12 @@ public final class Redrive {
 
     /**
      * The key and original bytes, with the attempt one more than the dead letter's: the stage that fails it again
-     * writes that attempt on its dead letter, so {@code attempt} counts redrives.
+     * writes that attempt on its dead letter, so {@code attempt} counts redrives. The original's headers that the
+     * dead letter kept ({@link DeadLetterHeaders#KEPT}: a tombstone's source LSN) go with it.
      */
     static ProducerRecord<String, byte[]> redriven(DeadLetterRecord letter) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(letter.sourceTopic(), letter.key(), letter.value());
+        letter.keptHeaders().forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         record.headers().add(DeadLetterHeaders.ATTEMPT, Integer.toString(letter.attempt() + 1).getBytes(StandardCharsets.UTF_8));
         return record;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class AlertAggregatorTest {
     private final AlertAggregator aggregator = new AlertAggregator(Duration.ofSeconds(60));
 
     private static DeadLetterRecord letter(String stage, String reason, String userId, Instant failedAt) {
-        return new DeadLetterRecord("usersync.dlt", 0, 0, userId, new byte[0], stage, reason, "E", "m", "src", "0", "1", 1, failedAt);
+        return new DeadLetterRecord("usersync.dlt", 0, 0, userId, new byte[0], stage, reason, "E", "m", "src", "0", "1", 1, failedAt, Map.of());
     }
 
     @Test

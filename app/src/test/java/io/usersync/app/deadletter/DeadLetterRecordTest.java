@@ -13,6 +13,7 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.profile.ProfileHeaders;
 
 class DeadLetterRecordTest {
 
@@ -89,5 +90,23 @@ class DeadLetterRecordTest {
         assertThat(headers).hasSize(1);
         assertThat(headers[0].key()).isEqualTo(DeadLetterHeaders.ATTEMPT);
         assertThat(new String(headers[0].value(), StandardCharsets.UTF_8)).isEqualTo("3");
+    }
+
+    @Test
+    void shouldRepublishATombstoneWithTheSourceLsnItsDeadLetterKept() {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(DeadLetterHeaders.of(new DeadLetterHeaders.Cause(
+                        DeadLetterHeaders.STAGE_SINK, "unclassified-database-error", "org.postgresql.util.PSQLException", "P0001"),
+                new DeadLetterHeaders.Source("usersync.users.profiles", 2, 41), 1, FAILED_AT));
+        headers.put(ProfileHeaders.SOURCE_LSN, "1234");
+        ConsumerRecord<String, byte[]> tombstone = new ConsumerRecord<>("usersync.dlt", 1, 9, USER, null);
+        headers.forEach((name, value) -> tombstone.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+
+        ProducerRecord<String, byte[]> redriven = Redrive.redriven(DeadLetterRecord.of(tombstone));
+
+        assertThat(redriven.value()).isNull();
+        assertThat(new String(redriven.headers().lastHeader(ProfileHeaders.SOURCE_LSN).value(), StandardCharsets.UTF_8))
+                .isEqualTo("1234");
+        assertThat(new String(redriven.headers().lastHeader(DeadLetterHeaders.ATTEMPT).value(), StandardCharsets.UTF_8))
+                .isEqualTo("2");
     }
 }

@@ -1,10 +1,13 @@
 package io.usersync.capture.engine;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -31,15 +34,31 @@ import io.usersync.capture.CaptureConfig;
  * {@code public.users} and the username announcements to the reservations topic), keyed by user id, and marks
  * the batch processed only after Kafka acknowledged every record of it: Debezium's offsets never run ahead
  * of what Kafka holds.
+ *
+ * <p>A change bigger than the producer's {@code max.request.size} would fail the batch and stop capture for good,
+ * with every later change behind it. Its size is checked before it is sent: an oversized change is published
+ * with its largest columns emptied ({@link OversizedChange}, marked by the {@link #REDUCED_HEADER} header), and a
+ * dead letter says which columns were emptied; capture goes on.
  */
 public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaChangePublisher.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** On a change published with columns emptied: their names, comma-separated. */
+    public static final String REDUCED_HEADER = "usersync.capture.emptied-columns";
+    /**
+     * Room left under {@code max.request.size} for what Kafka adds to a record (batch and record overhead, at
+     * most about 100 bytes) and the headers of a reduced change and its dead letter.
+     */
+    static final int OVERHEAD_BYTES = 4096;
+
     private final Producer<String, String> producer;
     private final Map<String, String> topicByDestination;
     private final String messageDestination;
+    private final String deadLetterTopic;
+    private final int maxRequestSize;
+    private final Clock clock;
 
     /**
      * @param topicByDestination the Kafka topic for each Debezium destination that is published; changes of
@@ -48,10 +67,13 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
      *                           whose content names the user
      */
     public KafkaChangePublisher(Producer<String, String> producer, Map<String, String> topicByDestination,
-            String messageDestination) {
+            String messageDestination, String deadLetterTopic, int maxRequestSize, Clock clock) {
         this.producer = producer;
         this.topicByDestination = Map.copyOf(topicByDestination);
         this.messageDestination = messageDestination;
+        this.deadLetterTopic = deadLetterTopic;
+        this.maxRequestSize = maxRequestSize;
+        this.clock = clock;
     }
 
     /**
@@ -67,7 +89,14 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
-                topicsByDestination(config), DebeziumProperties.messageDestination(config));
+                topicsByDestination(config), DebeziumProperties.messageDestination(config), config.deadLetterTopic(),
+                maxRequestSize(producerConfig), Clock.systemUTC());
+    }
+
+    /** The producer's {@code max.request.size}: set through the client properties, or Kafka's default. */
+    static int maxRequestSize(Map<String, Object> producerConfig) {
+        Object configured = producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return configured == null ? 1024 * 1024 : Integer.parseInt(configured.toString().trim());
     }
 
     /**
@@ -92,7 +121,12 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
             String topic = topicByDestination.get(record.destination());
             if (topic != null) {
                 String key = record.destination().equals(messageDestination) ? announcedUserId(record.value()) : userId(record.key());
-                sends.add(producer.send(new ProducerRecord<>(topic, key, record.value())));
+                int bytes = OversizedChange.bytes(key) + OversizedChange.bytes(record.value());
+                if (bytes + OVERHEAD_BYTES <= maxRequestSize) {
+                    sends.add(producer.send(new ProducerRecord<>(topic, key, record.value())));
+                } else {
+                    sendFitted(sends, topic, key, record, bytes);
+                }
             }
         }
         for (Future<RecordMetadata> send : sends) {
@@ -105,6 +139,26 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         if (!sends.isEmpty()) {
             log.debug("Published {} changes", sends.size());
         }
+    }
+
+    /** An oversized change: what fits of it to its topic, if anything, and a dead letter that says what did not. */
+    private void sendFitted(List<Future<RecordMetadata>> sends, String topic, String key, ChangeEvent<String, String> record,
+            int bytes) {
+        int room = maxRequestSize - OVERHEAD_BYTES - OversizedChange.bytes(key);
+        Optional<OversizedChange.Reduced> reduced = OversizedChange.reduce(record.value(), room);
+        String published = reduced.map(OversizedChange.Reduced::value).orElse(null);
+        Map<String, Integer> emptied = reduced.map(OversizedChange.Reduced::emptiedColumns).orElse(Map.of());
+        long lsn = OversizedChange.lsn(record.value());
+        if (published != null) {
+            ProducerRecord<String, String> fitted = new ProducerRecord<>(topic, key, published);
+            fitted.headers().add(REDUCED_HEADER, String.join(",", emptied.keySet()).getBytes(StandardCharsets.UTF_8));
+            sends.add(producer.send(fitted));
+        }
+        sends.add(producer.send(CaptureDeadLetter.recordTooLarge(deadLetterTopic, key, record.destination(), lsn, bytes,
+                maxRequestSize, published, emptied, clock.instant())));
+        log.warn("Change of {} at LSN {} for {} is {} bytes, over max.request.size {}: {}; dead letter to {}",
+                key, lsn, topic, bytes, maxRequestSize,
+                published == null ? "not published" : "published without " + emptied.keySet(), deadLetterTopic);
     }
 
     @Override

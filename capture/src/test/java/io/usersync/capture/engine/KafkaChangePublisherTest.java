@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,7 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.CaptureConfigs;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
 
 class KafkaChangePublisherTest {
 
@@ -36,6 +40,10 @@ class KafkaChangePublisherTest {
     private static final String HEARTBEAT = CaptureConfigs.SLOT + "." + DebeziumProperties.HEARTBEAT_TABLE;
     private static final String ADA = "6a1f4a5e-2f0e-4c37-9d0c-3f1d0e6b7a11";
     private static final String BOB = "0b7e3c52-8d1a-4f59-a7a4-1e2f3a4b5c6d";
+
+    private static final String DLT = "dlt";
+    private static final int MAX_REQUEST_SIZE = 64 * 1024;
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private final ExecutorService engineThread = Executors.newSingleThreadExecutor();
 
@@ -51,7 +59,7 @@ class KafkaChangePublisherTest {
 
     private static KafkaChangePublisher publisher(MockProducer<String, String> producer) {
         return new KafkaChangePublisher(producer, KafkaChangePublisher.topicsByDestination(CONFIG),
-                DebeziumProperties.messageDestination(CONFIG));
+                DebeziumProperties.messageDestination(CONFIG), DLT, MAX_REQUEST_SIZE, CLOCK);
     }
 
     private static Change change(String destination, String userId, String value) {
@@ -183,6 +191,68 @@ class KafkaChangePublisherTest {
     }
 
     /** A change as the engine hands it over: Debezium's JSON key, the event JSON, the table it came from. */
+    @Test
+    void shouldPublishAChangeOverMaxRequestSizeWithoutItsLargestColumnAndADeadLetterAndMarkItProcessed() throws Exception {
+        MockProducer<String, String> producer = producer(true);
+        String big = "{\"name\":\"" + "x".repeat(MAX_REQUEST_SIZE) + "\"}";
+        Change oversized = change(USERS, ADA, "{\"op\":\"c\",\"source\":{\"lsn\":42},\"after\":{\"id\":\"" + ADA
+                + "\",\"email\":\"ada@example.com\",\"raw_user_meta_data\":" + quoted(big) + "}}");
+        Change bob = change(USERS, BOB, "{\"op\":\"c\"}");
+        RecordingCommitter committer = new RecordingCommitter();
+
+        publisher(producer).handleBatch(List.of(oversized, bob), committer);
+
+        assertThat(producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key)
+                .containsExactly(tuple(CaptureConfigs.CDC_TOPIC, ADA), tuple(DLT, ADA), tuple(CaptureConfigs.CDC_TOPIC, BOB));
+        ProducerRecord<String, String> published = producer.history().get(0);
+        assertThat(published.value()).isEqualTo("{\"op\":\"c\",\"source\":{\"lsn\":42},\"after\":{\"id\":\"" + ADA
+                + "\",\"email\":\"ada@example.com\",\"raw_user_meta_data\":\"{}\"}}");
+        assertThat(new String(published.headers().lastHeader(KafkaChangePublisher.REDUCED_HEADER).value(), StandardCharsets.UTF_8))
+                .isEqualTo("raw_user_meta_data");
+        ProducerRecord<String, String> deadLetter = producer.history().get(1);
+        assertThat(deadLetter.value()).isEqualTo(published.value());
+        assertThat(headers(deadLetter)).containsOnlyKeys(DeadLetterHeaders.NAMES)
+                .containsEntry(DeadLetterHeaders.STAGE, DeadLetterHeaders.STAGE_CAPTURE)
+                .containsEntry(DeadLetterHeaders.REASON, "record-too-large")
+                .containsEntry(DeadLetterHeaders.SOURCE_TOPIC, USERS)
+                .containsEntry(DeadLetterHeaders.SOURCE_PARTITION, "-1")
+                .containsEntry(DeadLetterHeaders.SOURCE_OFFSET, "42")
+                .containsEntry(DeadLetterHeaders.ATTEMPT, "1");
+        assertThat(headers(deadLetter).get(DeadLetterHeaders.ERROR_MESSAGE)).contains("raw_user_meta_data").doesNotContain("xxx");
+        assertThat(committer.processed).containsExactly(oversized, bob);
+    }
+
+    @Test
+    void shouldSendOnlyADeadLetterForAnOversizedChangeWithNothingToEmpty() throws Exception {
+        MockProducer<String, String> producer = producer(true);
+        Change oversized = change(USERS, ADA, "\"" + "x".repeat(MAX_REQUEST_SIZE) + "\"");
+        RecordingCommitter committer = new RecordingCommitter();
+
+        publisher(producer).handleBatch(List.of(oversized), committer);
+
+        assertThat(producer.history()).singleElement().satisfies(deadLetter -> {
+            assertThat(deadLetter.topic()).isEqualTo(DLT);
+            assertThat(deadLetter.value()).isNull();
+        });
+        assertThat(committer.processed).containsExactly(oversized);
+    }
+
+    @Test
+    void shouldReadMaxRequestSizeFromTheClientPropertiesOrTakeKafkasDefault() {
+        assertThat(KafkaChangePublisher.maxRequestSize(Map.of("max.request.size", "2097152"))).isEqualTo(2097152);
+        assertThat(KafkaChangePublisher.maxRequestSize(Map.of())).isEqualTo(1048576);
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\"", "\\\"") + "\"";
+    }
+
+    private static Map<String, String> headers(ProducerRecord<String, String> record) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        record.headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+        return headers;
+    }
+
     private record Change(String key, String value, String destination) implements ChangeEvent<String, String> {
 
         @Override

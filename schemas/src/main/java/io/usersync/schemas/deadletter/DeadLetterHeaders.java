@@ -5,15 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.usersync.schemas.profile.ProfileHeaders;
+
 /**
  * The headers of a record on {@code usersync.dlt}, the one contract every stage writes and {@code dlt} and
  * {@code alerts} read. The value is the original bytes, untouched; these headers say where it came from and
- * why it could not be processed. Every dead letter carries exactly {@link #NAMES}, as UTF-8 text
- * ({@code schemas/dead-letter-headers.schema.json}).
+ * why it could not be processed. Every dead letter carries exactly {@link #NAMES}, as UTF-8 text, plus those of
+ * {@link #KEPT} the failed record had ({@code schemas/dead-letter-headers.schema.json}).
  */
 public final class DeadLetterHeaders {
 
-    /** Which stage gave up on the record: {@link #STAGE_PROCESSOR} or {@link #STAGE_SINK}. */
+    /** Which stage gave up on the record: {@link #STAGE_CAPTURE}, {@link #STAGE_PROCESSOR} or {@link #STAGE_SINK}. */
     public static final String STAGE = "usersync.dlt.stage";
     /** A short, stable code for why the record failed, for alerts and redrive filters. */
     public static final String REASON = "usersync.dlt.reason";
@@ -34,6 +36,18 @@ public final class DeadLetterHeaders {
     public static final List<String> NAMES = List.of(STAGE, REASON, ERROR_CLASS, ERROR_MESSAGE, SOURCE_TOPIC,
             SOURCE_PARTITION, SOURCE_OFFSET, ATTEMPT, TIMESTAMP);
 
+    /**
+     * Capture, for a change it could not publish whole: its source is the Debezium destination (not a topic any
+     * stage consumes, so {@code dlt redrive} refuses it), partition -1 and the change's LSN as offset.
+     */
+    public static final String STAGE_CAPTURE = "capture";
+
+    /**
+     * Headers of the failed record that a stage needs to process it again: copied onto its dead letter when the
+     * record had them, and re-published with it by a redrive. A tombstone's source LSN is its only position: without
+     * it, a redriven delete is refused ({@code tombstone-without-lsn}). None holds personal data.
+     */
+    public static final List<String> KEPT = List.of(ProfileHeaders.SOURCE_LSN);
     public static final String STAGE_PROCESSOR = "stream-processor";
     public static final String STAGE_SINK = "sink";
 

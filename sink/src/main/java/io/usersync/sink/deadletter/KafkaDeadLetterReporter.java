@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.sink.batch.ProfileWrite;
 import io.usersync.sink.write.Failure;
 
@@ -56,6 +57,10 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
                         new DeadLetterHeaders.Source(write.partition().topic(), write.partition().partition(), write.offset()),
                         write.attempt(), clock.instant())
                 .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        if (write.isDelete() && write.deleteLsn() != Long.MAX_VALUE) {
+            // Kept (DeadLetterHeaders.KEPT): a redriven tombstone needs it to be applied in order.
+            record.headers().add(ProfileHeaders.SOURCE_LSN, Long.toString(write.deleteLsn()).getBytes(StandardCharsets.UTF_8));
+        }
         try {
             producer.send(record).get();
         } catch (InterruptedException e) {

@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.sink.batch.ProfileRecords;
 import io.usersync.sink.batch.ProfileWrite;
 
@@ -42,7 +43,7 @@ class KafkaDeadLetterReporterTest {
 
     @Test
     void shouldWriteExactlyTheContractsHeadersWithTheOriginalKeyAndBytes() {
-        reporter.report(new ProfileWrite(USER, null, 0, PROFILES, 41, ORIGINAL), DeadLetterReasons.REJECTED_BY_DATABASE,
+        reporter.report(new ProfileWrite(USER, null, Long.MAX_VALUE, PROFILES, 41, ORIGINAL), DeadLetterReasons.REJECTED_BY_DATABASE,
                 new SQLException("duplicate key value (username)=(alice)", "23505"));
 
         ProducerRecord<String, byte[]> deadLetter = only();
@@ -68,6 +69,18 @@ class KafkaDeadLetterReporterTest {
         reporter.report(ProfileRecords.parse(redriven), DeadLetterReasons.REJECTED_BY_DATABASE, new SQLException("x", "23505"));
 
         assertThat(texts(only())).containsEntry(DeadLetterHeaders.ATTEMPT, "3");
+    }
+
+    @Test
+    void shouldKeepTheSourceLsnOfATombstoneOnItsDeadLetterForARedrive() {
+        reporter.report(new ProfileWrite(USER, null, 1234, PROFILES, 41, null), DeadLetterReasons.UNCLASSIFIED_DATABASE_ERROR,
+                new SQLException("refused", "P0001"));
+
+        ProducerRecord<String, byte[]> deadLetter = only();
+        assertThat(names(deadLetter)).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(DeadLetterHeaders.NAMES.stream(), DeadLetterHeaders.KEPT.stream()).toList());
+        assertThat(texts(deadLetter)).containsEntry(ProfileHeaders.SOURCE_LSN, "1234");
+        assertValid(DEAD_LETTER_HEADERS, headersJson(texts(deadLetter)));
     }
 
     private ProducerRecord<String, byte[]> only() {

@@ -57,9 +57,11 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
         AuthUserChange change;
         try {
             change = JsonSerde.MAPPER.readValue(bytes, AuthUserChange.class);
-        } catch (StreamReadException e) {
-            throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.NOT_JSON, e));
         } catch (IOException e) {
+            StreamReadException syntax = syntaxError(e);
+            if (syntax != null) {
+                throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.NOT_JSON, syntax));
+            }
             // Valid JSON of another shape: an array, a string, a field of the wrong type.
             throw new DeadLetterException(DeadLetterBranch.cause(DeadLetterBranch.NOT_A_CHANGE_EVENT, e));
         }
@@ -79,6 +81,19 @@ final class ChangeParser implements Processor<String, byte[], String, Parsed<Aut
             checkMetadata("raw_app_meta_data", row.rawAppMetaData());
         }
         return change;
+    }
+
+    /**
+     * The parser's own error, when the bytes are not JSON: Jackson wraps one met inside a record's fields (truncated
+     * JSON, invalid UTF-8 within {@code after}) in a mapping error, which alone would read as valid JSON of another shape.
+     */
+    private static StreamReadException syntaxError(IOException error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof StreamReadException syntax) {
+                return syntax;
+            }
+        }
+        return null;
     }
 
     private static AuthUserRow rowOf(AuthUserChange change) {

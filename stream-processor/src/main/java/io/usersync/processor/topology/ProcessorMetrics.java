@@ -12,6 +12,7 @@ public final class ProcessorMetrics {
     private final Counter staleChanges;
     private final Counter collisionsResolved;
     private final Counter reservationConflicts;
+    private final Counter unreadableExistingProfiles;
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,6 +26,9 @@ public final class ProcessorMetrics {
                 .description("Usernames given with a number because the base was taken").register(registry);
         this.reservationConflicts = Counter.builder("usersync.processor.username.reservation.conflicts")
                 .description("Usernames set outside the pipeline that the pipeline had given to another user")
+                .register(registry);
+        this.unreadableExistingProfiles = Counter.builder("usersync.processor.existing.profiles.unreadable")
+                .description("Records of the profiles topic the global store of existing profiles could not read, skipped")
                 .register(registry);
     }
 
@@ -46,6 +50,10 @@ public final class ProcessorMetrics {
 
     void reservationConflict() {
         reservationConflicts.increment();
+    }
+
+    void unreadableExistingProfile() {
+        unreadableExistingProfiles.increment();
     }
 
     /** An input sent to the dead-letter topic, by the topology or by Kafka Streams' handlers. */

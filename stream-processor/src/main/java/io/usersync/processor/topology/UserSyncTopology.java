@@ -42,8 +42,8 @@ public final class UserSyncTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.EXISTING_PROFILES_STORE),
                         Serdes.String(), topics.profiles().valueSerde()).withLoggingDisabled(),
                 topics.profiles().name(),
-                Consumed.with(topics.profiles().keySerde(), topics.profiles().valueSerde()).withName("existing-profiles-source"),
-                ExistingProfilesLoader::new);
+                Consumed.with(topics.profiles().keySerde(), Serdes.ByteArray()).withName("existing-profiles-source"),
+                () -> new ExistingProfilesLoader(topics.profiles().valueSerde().deserializer(), metrics));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.STORE),
                 Serdes.String(), new UserStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),

@@ -125,6 +125,23 @@ class ProfileNormalizerTest {
         assertThat(Character.isHighSurrogate(profile.fullName().charAt(profile.fullName().length() - 1))).isFalse();
     }
 
+    /** 256 code points fall inside the 51st family (5 code points each) after "ab": it is left out whole. */
+    @Test
+    void shouldNotSplitAnEmojiSequenceAFlagOrACombiningMarkWhenCuttingALongName() {
+        String family = "\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67";
+        String flag = "\ud83c\uddeb\ud83c\uddf7";
+        String accented = "e\u0301";
+
+        assertThat(fullName("ab" + family.repeat(60))).isEqualTo("ab" + family.repeat(50));
+        assertThat(fullName("a" + flag.repeat(200))).isEqualTo("a" + flag.repeat(127));
+        assertThat(fullName("a" + accented.repeat(200))).isEqualTo("a" + accented.repeat(127));
+    }
+
+    private static String fullName(String name) {
+        return ProfileNormalizer.normalize(row("h@example.com", null,
+                "{\"full_name\":\"" + name + "\"}", "{}", null, false)).fullName();
+    }
+
     @Test
     void shouldRefuseMetadataThatIsNotAJsonObject() {
         assertThatThrownBy(() -> ProfileNormalizer.normalize(row("m@example.com", null, "[1,2]", "{}", null, false)))

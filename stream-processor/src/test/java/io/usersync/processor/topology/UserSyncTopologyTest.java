@@ -465,6 +465,18 @@ class UserSyncTopologyTest {
         assertThat(fixture.counter("usersync.processor.dead.letters", "reason", "not-json")).isEqualTo(1);
     }
 
+    /** Jackson wraps a syntax error met inside a record's fields in a mapping error: it is still not JSON. */
+    @Test
+    void shouldSendAChangeEventCutOffInsideItsRowToTheDeadLetterTopicAsNotJson() {
+        String id = id();
+        String change = row(id).email("cut@example.com").create(nextLsn());
+        fixture.cdc.pipeInput(id, ChangeEvents.bytes(change.substring(0, change.indexOf("cut@example.com"))));
+
+        Headers headers = fixture.deadLetters.readRecord().headers();
+        assertThat(header(headers, DeadLetterHeaders.REASON)).isEqualTo("not-json");
+        assertThat(header(headers, DeadLetterHeaders.ERROR_CLASS)).endsWith("JsonEOFException");
+    }
+
     @Test
     void shouldSendJsonThatIsNotAChangeEventToTheDeadLetterTopic() {
         fixture.cdc.pipeInput("k", ChangeEvents.bytes("{\"hello\":\"world\"}"));
