@@ -20,5 +20,5 @@ ENV USERSYNC_HTTP_BIND=0.0.0.0
 # container cannot spare. Raise the limit and drop the flag for throughput.
 ENV MALLOC_ARENA_MAX=2
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1", "-jar", "/opt/usersync/usersync.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/usersync/usersync.jar"]
 CMD ["run"]

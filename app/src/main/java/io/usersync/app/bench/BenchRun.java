@@ -237,10 +237,8 @@ final class BenchRun implements AutoCloseable {
         long processCpu = sampler.processCpuNanos() - window.processCpu();
         long benchCpu = benchCpuNanos() - window.benchCpu();
         KafkaBytes.Snapshot kafkaEnd = kafkaBytes.take();
-        Map<UUID, Long> cdc = probe.cdc().firstById();
-        Map<UUID, Long> profiles = probe.profiles().firstById();
-        probe.cdc().clear();
-        probe.profiles().clear();
+        Arrivals.First cdc = probe.cdc().takeFirst();
+        Arrivals.First profiles = probe.profiles().takeFirst();
 
         PhaseLatencies latencies = PhaseLatencies.read(db.connection(), from, to, startMicros, cdc, profiles, due);
         Map<String, BenchReport.StageLatency> latency = latencies.stages();

@@ -29,8 +29,8 @@ record PhaseLatencies(Map<String, BenchReport.StageLatency> stages, long firstRo
      * @param profiles    when the probe first saw each user's profile, epoch microseconds
      * @param due         when given, each user's due time in the driver's schedule
      */
-    static PhaseLatencies read(Connection db, Timestamp from, Timestamp to, Long startMicros, Map<UUID, Long> cdc,
-            Map<UUID, Long> profiles, ToLongFunction<UUID> due) throws SQLException {
+    static PhaseLatencies read(Connection db, Timestamp from, Timestamp to, Long startMicros, Arrivals.First cdc,
+            Arrivals.First profiles, ToLongFunction<UUID> due) throws SQLException {
         LongStream.Builder commitToCdc = LongStream.builder();
         LongStream.Builder cdcToProfile = LongStream.builder();
         LongStream.Builder profileToRow = LongStream.builder();
@@ -51,17 +51,17 @@ record PhaseLatencies(Map<String, BenchReport.StageLatency> stages, long firstRo
                     long row = rs.getLong(3);
                     firstRow = Math.min(firstRow, row);
                     lastRow = Math.max(lastRow, row);
-                    Long cdcAt = cdc.get(id);
-                    Long profileAt = profiles.get(id);
+                    long cdcAt = cdc.at(id);
+                    long profileAt = profiles.at(id);
                     // Backfill: every stage from the pipeline's start; otherwise each stage from the one before.
-                    if (cdcAt != null) {
+                    if (cdcAt != Arrivals.NEVER) {
                         commitToCdc.add(cdcAt - reference);
                     }
-                    if (profileAt != null) {
+                    if (profileAt != Arrivals.NEVER) {
                         if (startMicros != null) {
                             cdcToProfile.add(profileAt - reference);
                         } else {
-                            if (cdcAt != null) {
+                            if (cdcAt != Arrivals.NEVER) {
                                 cdcToProfile.add(profileAt - cdcAt);
                             }
                             profileToRow.add(row - profileAt);
