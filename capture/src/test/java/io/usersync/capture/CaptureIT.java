@@ -145,6 +145,45 @@ class CaptureIT {
     }
 
     @Test
+    void shouldPublishTimestampsInUtcWithMicrosecondsAsPostgresHoldsThem() throws Exception {
+        TestDatabase database = migratedDatabase();
+        AuthUsersTable users = new AuthUsersTable(database);
+        UUID existing = users.signUp("existing@example.com", "{}", "{}");
+        // Written with an offset of 5:45, one on a whole second, one with a fraction PostgreSQL prints as ".5".
+        database.execute("update auth.users set email_confirmed_at = '2026-12-01 09:10:17+05:45',"
+                + " last_sign_in_at = '2026-12-01 09:10:17.5+05:45' where id = '" + existing + "'");
+        CaptureConfig config = config(database);
+        start(config);
+        UUID streamed = users.signUp("streamed@example.com", "{}", "{}");
+        database.execute("update auth.users set last_sign_in_at = '0099-12-31 23:59:59.000001+00' where id = '" + streamed + "'");
+
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(3);
+            JsonNode read = valuesOf(records, existing).get(0);
+            assertThat(read.get("op").asText()).isEqualTo("r");
+            assertThat(read.at("/after/email_confirmed_at").asText()).isEqualTo("2026-12-01T03:25:17.000000Z");
+            assertThat(read.at("/after/last_sign_in_at").asText()).isEqualTo("2026-12-01T03:25:17.500000Z");
+            assertThat(read.at("/after/created_at").asText()).isEqualTo(utcText(database, existing, "created_at"));
+            List<JsonNode> changes = valuesOf(records, streamed);
+            assertThat(changes.get(0).at("/after/created_at").asText()).isEqualTo(utcText(database, streamed, "created_at"));
+            assertThat(changes.get(1).at("/after/last_sign_in_at").asText()).isEqualTo("0099-12-31T23:59:59.000001Z");
+        }
+    }
+
+    /** PostgreSQL's own rendering of a timestamptz column in UTC with microseconds. */
+    private static String utcText(TestDatabase database, UUID id, String column) throws SQLException {
+        try (Connection connection = database.connect();
+                PreparedStatement query = connection.prepareStatement("select to_char(" + column
+                        + " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') from auth.users where id = ?")) {
+            query.setObject(1, id);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
     void shouldDeliverEveryChangeMadeWhileStoppedOnceAfterRestart() throws Exception {
         TestDatabase database = migratedDatabase();
         AuthUsersTable users = new AuthUsersTable(database);
