@@ -2,6 +2,7 @@ package io.usersync.app.dashboard;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,7 +34,7 @@ final class SyncHistory {
     synchronized void add(Sample sample) {
         Sample previous = samples.peekLast();
         if (previous != null && sample.synced() > previous.synced()) {
-            lastSyncedAt = sample.at();
+            lastSyncedAt = sample.at().truncatedTo(ChronoUnit.MILLIS);
         }
         samples.addLast(sample);
         if (samples.size() > capacity) {
