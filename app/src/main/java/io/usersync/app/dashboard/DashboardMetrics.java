@@ -3,6 +3,7 @@ package io.usersync.app.dashboard;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ final class DashboardMetrics {
     }
 
     ObjectNode snapshot() {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ObjectNode body = MAPPER.createObjectNode();
         body.put("generatedAt", now.toString());
         body.put("generatedAtMs", now.toEpochMilli());

@@ -46,9 +46,11 @@ final class DeadLetterFeed implements AutoCloseable {
         this.topic = topic;
         this.tally = tally;
         this.registry = registry;
-        // read_committed: the stream processor writes its dead letters in its exactly-once transactions.
+        // read_committed: the stream processor writes its dead letters in its exactly-once transactions. Looking for
+        // the topic must never create it with the broker's defaults: the stages create it.
         this.consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString())),
                 new StringDeserializer(), new ByteArrayDeserializer());
