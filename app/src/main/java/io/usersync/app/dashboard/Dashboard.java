@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class Dashboard implements AutoCloseable {
 
     public void handle(Request request, Response response, Callback callback, String path) {
         if (!"GET".equals(request.getMethod())) {
-            write(response, callback, 405, "application/json", "{\"error\":\"use GET\"}".getBytes());
+            write(response, callback, 405, "application/json", "{\"error\":\"use GET\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
