@@ -47,7 +47,10 @@ public final class ReplicationSlotLag implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        // Strong: Micrometer holds a gauge's object weakly, and nothing else keeps this binder, so the gauge read NaN
+        // once the garbage collector had run.
         Gauge.builder(METER_NAME, this, ReplicationSlotLag::bytesOrNaN)
+                .strongReference(true)
                 .baseUnit("bytes")
                 .tag("slot", slotName)
                 .description("WAL retained by the replication slot that capture has not confirmed")

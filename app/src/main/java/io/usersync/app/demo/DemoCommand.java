@@ -49,8 +49,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "sign-ups per second (default ${DEFAULT-VALUE})", defaultValue = "500")
     int rate;
 
-    @Option(names = "--keep-running", description = "stay up afterwards and print how to connect")
+    @Option(names = "--keep-running", description = "stay up afterwards, print how to connect and keep signing up users"
+            + " at --trickle per second, so the dashboard shows them flowing")
     boolean keepRunning;
+
+    @Option(names = "--trickle", description = "sign-ups per second while --keep-running (default ${DEFAULT-VALUE}; 0 for none)",
+            defaultValue = "5")
+    int trickle;
 
     @Option(names = "--http-port", description = "port of the ops endpoints (default: any free port)", defaultValue = "0")
     int httpPort;
@@ -70,6 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
                         Setting.HTTP_PORT.variable(), Integer.toString(httpPort))));
                 Connection connection = application.database().getConnection()) {
             WarmUp.awaitHealthy(application);
+            System.out.printf("Dashboard: %s%n", application.dashboardUrl());
             System.out.printf("Pipeline warmed up in %.1f s%n", WarmUp.sendOneUserThrough(connection).toMillis() / 1e3);
             System.out.printf("%nSigning up %,d users at %,d per second...%n", users, rate);
             SignUps signUps = new SignUps(42);
@@ -81,9 +87,21 @@ public final class DemoCommand implements Callable<Integer> {
             printSummary(application, connection, reconciler, renamed);
             if (keepRunning) {
                 printConnectionHelp(application);
-                new CountDownLatch(1).await();
+                keepSigningUp(connection, signUps);
             }
             return synced ? 0 : 1;
+        }
+    }
+
+    /** Until the process is stopped: sign-ups at --trickle per second, or none. */
+    private void keepSigningUp(Connection connection, SignUps signUps) throws SQLException, InterruptedException {
+        if (trickle <= 0) {
+            new CountDownLatch(1).await();
+        }
+        System.out.printf("Signing up %d users per second until stopped; watch them on the dashboard.%n", trickle);
+        while (!Thread.currentThread().isInterrupted()) {
+            // A minute per call: each call paces from its own start, so short calls would run ahead of the rate.
+            signUps.insert(connection, trickle * 60, trickle);
         }
     }
 
@@ -231,6 +249,8 @@ public final class DemoCommand implements Callable<Integer> {
                 database.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"), database.user(), database.jdbcUrl());
         System.out.printf("  Kafka bootstrap servers: %s%n", config.kafkaBootstrapServers().orElseThrow());
         System.out.printf("  curl http://127.0.0.1:%d/health%n", application.httpPort());
+        System.out.printf("  Dashboard: %s (figures as JSON: curl http://127.0.0.1:%d/metrics.json)%n",
+                application.dashboardUrl(), application.httpPort());
         System.out.println("Ctrl-C to stop.");
     }
 }

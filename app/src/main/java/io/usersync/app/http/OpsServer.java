@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.usersync.app.dashboard.Dashboard;
 import io.usersync.app.run.StageHealth;
+
 /**
  * The management endpoints: {@code GET /health} (and {@code /health/live}, {@code /health/ready}),
- * {@code GET /metrics} in Prometheus text format, and {@code POST /sync}, which needs a service-role JWT.
+ * {@code GET /metrics} in Prometheus text format, {@code GET /dashboard} and {@code /metrics.json} (no token, like
+ * /metrics: counts, durations and ids only), and {@code POST /sync}, which needs a service-role JWT.
  *
  * <p>Jetty rather than the JDK's HttpServer: the JDK server reads a request head on a worker thread and has
  * no read timeout, so a few clients that send half a request leave /health unanswered. Jetty parses heads
@@ -63,10 +66,18 @@ public final class OpsServer implements AutoCloseable {
     private final Supplier<List<StageHealth>> health;
     private final PrometheusMeterRegistry registry;
     private final SyncEndpoint sync;
+    private final Dashboard dashboard;
 
     public OpsServer(Config config, Supplier<List<StageHealth>> health, PrometheusMeterRegistry registry,
             JwtAuthenticator authenticator, SyncService sync) throws IOException {
+        this(config, health, registry, authenticator, sync, null);
+    }
+
+    /** @param dashboard serves /dashboard and /metrics.json; null for none */
+    public OpsServer(Config config, Supplier<List<StageHealth>> health, PrometheusMeterRegistry registry,
+            JwtAuthenticator authenticator, SyncService sync, Dashboard dashboard) throws IOException {
         this.health = health;
+        this.dashboard = dashboard;
         this.registry = registry;
         this.sync = new SyncEndpoint(config.maxConcurrentSyncs(), authenticator, sync);
         // One acceptor and one selector thread, the /sync permits, and the threads kept for health.
@@ -103,7 +114,8 @@ public final class OpsServer implements AutoCloseable {
             close();
             throw new IOException("cannot start the HTTP server on " + config.bindAddress() + ":" + config.port(), e);
         }
-        log.info("Operations endpoints on http://{}:{} (/health, /metrics, /sync)", config.bindAddress(), port());
+        log.info("Operations endpoints on http://{}:{} (/health, /metrics, /sync{})", config.bindAddress(), port(),
+                dashboard == null ? "" : ", " + Dashboard.PAGE + ", " + Dashboard.METRICS_JSON);
     }
 
     public int port() {
@@ -133,6 +145,8 @@ public final class OpsServer implements AutoCloseable {
                 metrics(request, response, callback);
             } else if (path.equals("/sync")) {
                 sync.handle(request, response, callback);
+            } else if (dashboard != null && dashboard.handles(path)) {
+                dashboard.handle(request, response, callback, path);
             } else {
                 error(response, callback, 404, "not found");
             }

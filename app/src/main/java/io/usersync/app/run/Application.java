@@ -13,12 +13,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.usersync.app.config.AppConfig;
+import io.usersync.app.dashboard.Dashboard;
 import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.http.DatabaseSyncService;
 import io.usersync.app.http.JwtAuthenticator;
 import io.usersync.app.http.OpsServer;
 import io.usersync.app.reconcile.PeriodicReconcile;
 import io.usersync.app.reconcile.Reconciler;
+import io.usersync.schemas.TopicNames;
 
 /** One running usersync: embedded servers where none are configured, the stages, and the ops endpoints. */
 public final class Application implements AutoCloseable {
@@ -29,15 +31,17 @@ public final class Application implements AutoCloseable {
     private final HikariDataSource database;
     private final PrometheusMeterRegistry registry;
     private final Pipeline pipeline;
+    private final Dashboard dashboard;
     private final OpsServer ops;
     private final PeriodicReconcile reconcile;
 
     private Application(EmbeddedServers embedded, HikariDataSource database, PrometheusMeterRegistry registry,
-            Pipeline pipeline, OpsServer ops, PeriodicReconcile reconcile) {
+            Pipeline pipeline, Dashboard dashboard, OpsServer ops, PeriodicReconcile reconcile) {
         this.embedded = embedded;
         this.database = database;
         this.registry = registry;
         this.pipeline = pipeline;
+        this.dashboard = dashboard;
         this.ops = ops;
         this.reconcile = reconcile;
     }
@@ -50,29 +54,32 @@ public final class Application implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         Pipeline pipeline = null;
+        Dashboard dashboard = null;
         try {
             pipeline = Pipeline.start(config, registry, database);
             Pipeline started = pipeline;
+            dashboard = new Dashboard(registry, started::health, config.kafka(), TopicNames.DEAD_LETTERS,
+                    config.sink().groupId());
             AppConfig.Http http = config.http();
             OpsServer ops = new OpsServer(new OpsServer.Config(http.surface().bindAddress(), http.port(),
                     http.surface().readTimeout(), http.surface().maxConcurrentSyncs()), started::health, registry,
                     new JwtAuthenticator(http.jwtSecret(), http.jwksUrl(), http.jwtRole(),
                             http.surface().jwtIssuer(), http.surface().jwtAudience()),
-                    new DatabaseSyncService(database));
+                    new DatabaseSyncService(database), dashboard);
             AppConfig.Operations operations = config.operations();
             PeriodicReconcile reconcile = config.instance().stages().contains(AppConfig.Stage.SINK)
                     && !operations.reconcileInterval().isZero()
                     ? new PeriodicReconcile(new Reconciler(database, operations.reconcileGrace()),
                             operations.reconcileInterval(), registry)
                     : null;
-            return new Application(embedded, database, registry, pipeline, ops, reconcile);
+            return new Application(embedded, database, registry, pipeline, dashboard, ops, reconcile);
         } catch (IOException e) {
-            close(pipeline, database, embedded);
+            close(dashboard, pipeline, database, embedded);
             throw new UncheckedIOException("cannot open the HTTP port " + config.http().surface().bindAddress() + ":"
                     + config.http().port() + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any) and USERSYNC_HTTP_BIND"
                     + " to an address of this host.", e);
         } catch (RuntimeException e) {
-            close(pipeline, database, embedded);
+            close(dashboard, pipeline, database, embedded);
             throw e;
         }
     }
@@ -102,17 +109,27 @@ public final class Application implements AutoCloseable {
         return ops.port();
     }
 
+    /** Where a browser on this host opens the dashboard. */
+    public String dashboardUrl() {
+        String host = ops.address().getHostString();
+        boolean everyInterface = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        return "http://" + (everyInterface ? "127.0.0.1" : host) + ":" + ops.port() + Dashboard.PAGE;
+    }
+
     @Override
     public void close() {
         if (reconcile != null) {
             reconcile.close();
         }
         ops.close();
-        close(pipeline, database, embedded);
+        close(dashboard, pipeline, database, embedded);
         registry.close();
     }
 
-    private static void close(Pipeline pipeline, HikariDataSource database, EmbeddedServers embedded) {
+    private static void close(Dashboard dashboard, Pipeline pipeline, HikariDataSource database, EmbeddedServers embedded) {
+        if (dashboard != null) {
+            dashboard.close();
+        }
         if (pipeline != null) {
             pipeline.close();
         }
