@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class ProcessorConfigTest {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
         ProcessorConfig config = new ProcessorConfig(defaults.applicationId(), kafka, defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, false, defaults.stateDirectory(), defaults.commitInterval());
+                1, false, defaults.stateDirectory(), defaults.commitInterval(), null);
 
         Properties props = config.streamsProperties();
 
@@ -30,5 +31,23 @@ class ProcessorConfigTest {
                 .containsEntry("compression.type", "lz4")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, defaults.applicationId());
+    }
+
+    @Test
+    void shouldMakeTheMainConsumerAStaticMemberWithTheInstanceId() {
+        ProcessorConfig config = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"))
+                .withGroupInstanceId("instance-7-processor");
+
+        assertThat(config.streamsProperties())
+                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "instance-7-processor")
+                .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    }
+
+    @Test
+    void shouldLeaveTheMainConsumerADynamicMemberWithoutAnInstanceId() {
+        ProcessorConfig config = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
+
+        assertThat(config.streamsProperties())
+                .doesNotContainKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
     }
 }
