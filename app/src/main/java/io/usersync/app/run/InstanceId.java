@@ -1,0 +1,53 @@
+package io.usersync.app.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+import io.usersync.app.config.AppConfig;
+
+/**
+ * This instance's id, stable across its restarts: {@code USERSYNC_INSTANCE_ID}, or one made once and kept in the data
+ * directory. The processor's and the sink's static group memberships are made of it, so an instance restarted after
+ * a crash takes its partitions back at once; two instances running at the same time must never share it.
+ */
+public final class InstanceId {
+
+    static final String FILE = "instance-id";
+
+    private InstanceId() {
+    }
+
+    /** The configuration with its instance id settled: the configured one, else the data directory's. */
+    public static AppConfig settle(AppConfig config) {
+        if (config.instance().instanceId().isPresent()) {
+            return config;
+        }
+        return config.withInstanceId(kept(config.instance().dataDir()));
+    }
+
+    static String kept(Path dataDir) {
+        Path file = dataDir.resolve(FILE);
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+            Files.createDirectories(dataDir);
+            String id = "usersync-" + UUID.randomUUID();
+            Path written = Files.writeString(dataDir.resolve(FILE + ".tmp"), id + "\n", StandardCharsets.UTF_8);
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or keep the instance id in " + file
+                    + ". Fix: make USERSYNC_DATA_DIR writable, or set USERSYNC_INSTANCE_ID.", e);
+        }
+    }
+}
