@@ -41,7 +41,7 @@ public final class InstanceId {
             }
             Files.createDirectories(dataDir);
             String id = "usersync-" + UUID.randomUUID();
-            Path written = Files.writeString(dataDir.resolve(FILE + ".tmp"), id + "\n", StandardCharsets.UTF_8);
+            Path written = Files.writeString(dataDir.resolve(FILE + ".tmp"), id, StandardCharsets.UTF_8);
             Files.move(written, file, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             return id;
