@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,15 +86,15 @@ class CrashRecoveryIT {
         signUpNext();
         await().atMost(AT_MOST).until(() -> synced().size() == 1);
         driver.scheduleAtFixedRate(this::signUpNext, 0, SIGN_UP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        await().atMost(AT_MOST).until(() -> synced().size() >= SYNCED_BEFORE_KILL);
+        awaitWhileSigningUp().until(() -> synced().size() >= SYNCED_BEFORE_KILL);
 
         usersync.destroyForcibly().waitFor();
         int signedUpAtKill = signUps.size();
-        await().atMost(AT_MOST).until(() -> signUps.size() >= signedUpAtKill + SIGNED_UP_WHILE_DOWN);
+        awaitWhileSigningUp().until(() -> signUps.size() >= signedUpAtKill + SIGNED_UP_WHILE_DOWN);
         long restarted = System.nanoTime();
         usersync = start("restarted");
         List<SignUp> beforeRestart = List.copyOf(signUps);
-        await().atMost(AT_MOST).until(() -> synced().keySet().containsAll(ids(beforeRestart)));
+        awaitWhileSigningUp().until(() -> synced().keySet().containsAll(ids(beforeRestart)));
         Duration recovery = Duration.ofNanos(System.nanoTime() - restarted);
         driver.shutdown();
         assertThat(driver.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
@@ -113,6 +114,11 @@ class CrashRecoveryIT {
         assertThat(synced()).isEqualTo(expected);
         assertThat(writesPerRow()).containsOnlyKeys(1);
         assertThat(recoveredLine).contains("recovered in");
+    }
+
+    /** Stops waiting at once when a sign-up failed: the driver signs up no more after a failure. */
+    private ConditionFactory awaitWhileSigningUp() {
+        return await().atMost(AT_MOST).failFast("a sign-up failed", () -> signUpFailure.get() != null);
     }
 
     private Process start(String name) throws IOException {

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.usersync.app.config.AppConfig;
 
 /**
@@ -18,6 +21,7 @@ import io.usersync.app.config.AppConfig;
 public final class InstanceId {
 
     static final String FILE = "instance-id";
+    private static final Logger log = LoggerFactory.getLogger(InstanceId.class);
 
     private InstanceId() {
     }
@@ -27,7 +31,14 @@ public final class InstanceId {
         if (config.instance().instanceId().isPresent()) {
             return config;
         }
-        return config.withInstanceId(kept(config.instance().dataDir()));
+        try {
+            return config.withInstanceId(kept(config.instance().dataDir()));
+        } catch (UncheckedIOException e) {
+            // Dynamic membership still works; a restart after a crash then waits for the session timeout.
+            log.warn("{} ({}); the processor and the sink join their groups as dynamic members", e.getMessage(),
+                    e.getCause().toString());
+            return config;
+        }
     }
 
     static String kept(Path dataDir) {

@@ -1,7 +1,6 @@
 package io.usersync.app.run;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,16 +60,17 @@ final class RestartTimeline implements AutoCloseable {
 
     static RestartTimeline begin(Path dataDir, Instant processStart, Supplier<Instant> clock) {
         Path marker = dataDir.resolve(MARKER);
+        boolean afterCrash = Files.exists(marker);
         try {
             Files.createDirectories(dataDir);
-            boolean afterCrash = Files.exists(marker);
             Files.writeString(marker, ProcessHandle.current().pid() + "\n");
-            RestartTimeline timeline = new RestartTimeline(marker, afterCrash, processStart, clock);
-            timeline.step("JVM");
-            return timeline;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + marker + ". Fix: make USERSYNC_DATA_DIR writable.", e);
+            // Only the log line depends on it: a stage that needs the data directory says so itself.
+            log.warn("Cannot write {} ({}): a start after a crash will not be told from a clean one", marker, e.toString());
         }
+        RestartTimeline timeline = new RestartTimeline(marker, afterCrash, processStart, clock);
+        timeline.step("JVM");
+        return timeline;
     }
 
     boolean afterCrash() {

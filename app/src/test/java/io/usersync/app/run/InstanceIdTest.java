@@ -2,6 +2,7 @@ package io.usersync.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -37,5 +38,13 @@ class InstanceIdTest {
 
         assertThat(InstanceId.settle(config).instance().instanceId()).contains("host-1");
         assertThat(dataDir.resolve(InstanceId.FILE)).doesNotExist();
+    }
+
+    @Test
+    void shouldLeaveTheMembershipDynamicWhenTheDataDirectoryCannotKeepAnId(@TempDir Path parent) throws Exception {
+        Path notADirectory = Files.writeString(parent.resolve("file"), "");
+        AppConfig config = ConfigLoader.load(Map.of("USERSYNC_DATA_DIR", notADirectory.toString()), Map.of());
+
+        assertThat(InstanceId.settle(config).instance().instanceId()).isEmpty();
     }
 }

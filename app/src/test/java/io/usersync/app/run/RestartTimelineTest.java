@@ -2,6 +2,7 @@ package io.usersync.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,5 +49,16 @@ class RestartTimelineTest {
 
     private void advance(Duration duration) {
         now.set(now.get().plus(duration));
+    }
+
+    @Test
+    void shouldStartWithoutTheMarkerWhenTheDataDirectoryCannotKeepIt(@TempDir Path parent) throws Exception {
+        Path notADirectory = Files.writeString(parent.resolve("file"), "");
+
+        RestartTimeline timeline = RestartTimeline.begin(notADirectory, PROCESS_START, now::get);
+
+        assertThat(timeline.afterCrash()).isFalse();
+        assertThat(timeline.line()).startsWith("started in");
+        timeline.close();
     }
 }
