@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import io.usersync.schemas.testing.AuthUsersTable;
 
 /**
- * The real {@code usersync run} in a JVM of its own, with its embedded PostgreSQL and Kafka broker, killed with
- * {@code kill -9} while users sign up, and started again on the same data directory. The embedded PostgreSQL is a
+ * The real {@code usersync run} in a JVM of its own, with its embedded PostgreSQL and Kafka broker, holding tens of
+ * thousands of users, killed with {@code kill -9} while users sign up, and started again on the same data directory. The embedded PostgreSQL is a
  * process of its own and outlives the kill, so sign-ups go on while usersync is down, as they would on Supabase.
  * Prints how long the restarted process took until every sign-up made before the restart was in public.users.
  */
@@ -44,7 +44,10 @@ class CrashRecoveryIT {
     /** A functional bound only: the time recovery takes is printed, not asserted. */
     private static final Duration AT_MOST = Duration.ofMinutes(3);
     private static final Duration SIGN_UP_INTERVAL = Duration.ofMillis(20);
-    private static final int SYNCED_BEFORE_KILL = 100;
+    /** public.users is read whole at each poll: tens of thousands of rows. */
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final int BACKFILL = 40_000;
+    private static final int SYNCED_BEFORE_KILL = BACKFILL + 100;
     private static final int SIGNED_UP_WHILE_DOWN = 50;
 
     private final Path logs = Path.of("target", "crash-recovery-it");
@@ -85,6 +88,10 @@ class CrashRecoveryIT {
         // commit order, so the n-th "kim" is kim, kim2, ... kim<n>.
         signUpNext();
         await().atMost(AT_MOST).until(() -> synced().size() == 1);
+        // Enough users that the processor's stores reach disk: a store that never left memory hides what a crash
+        // leaves behind.
+        signUpAtOnce(BACKFILL);
+        await().atMost(AT_MOST).pollInterval(POLL).until(() -> synced().size() == signUps.size());
         driver.scheduleAtFixedRate(this::signUpNext, 0, SIGN_UP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         awaitWhileSigningUp().until(() -> synced().size() >= SYNCED_BEFORE_KILL);
 
@@ -102,7 +109,7 @@ class CrashRecoveryIT {
 
         Map<UUID, String> expected = new HashMap<>();
         signUps.forEach(signUp -> expected.put(signUp.id(), signUp.username()));
-        await().atMost(AT_MOST).until(() -> synced().size() == expected.size());
+        await().atMost(AT_MOST).pollInterval(POLL).until(() -> synced().size() == expected.size());
         String recoveredLine = Files.readAllLines(log("restarted")).stream().filter(line -> line.contains("recovered in"))
                 .findFirst().orElse("(no 'recovered in' line)");
         System.out.printf("CrashRecoveryIT: %d sign-ups, %d of them while usersync was down and %d while it restarted;"
@@ -118,7 +125,7 @@ class CrashRecoveryIT {
 
     /** Stops waiting at once when a sign-up failed: the driver signs up no more after a failure. */
     private ConditionFactory awaitWhileSigningUp() {
-        return await().atMost(AT_MOST).failFast("a sign-up failed", () -> signUpFailure.get() != null);
+        return await().atMost(AT_MOST).pollInterval(POLL).failFast("a sign-up failed", () -> signUpFailure.get() != null);
     }
 
     private Process start(String name) throws IOException {
@@ -153,6 +160,20 @@ class CrashRecoveryIT {
         } catch (SQLException | RuntimeException e) {
             signUpFailure.compareAndSet(null, e);
             throw new IllegalStateException("sign-up failed", e);
+        }
+    }
+
+    /** Users who signed up before, in one statement: bulk.1@example.com is bulk_1, and so on. */
+    private void signUpAtOnce(int count) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("insert into auth.users (instance_id, id, aud, role, email,"
+                        + " raw_user_meta_data, raw_app_meta_data, created_at, updated_at)"
+                        + " select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated',"
+                        + " 'authenticated', 'bulk.' || n || '@example.com', '{}', '{}', now(), now()"
+                        + " from generate_series(1, " + count + ") n returning id, split_part(email, '@', 1)")) {
+            while (rs.next()) {
+                signUps.add(new SignUp(rs.getObject(1, UUID.class), rs.getString(2).replace('.', '_')));
+            }
         }
     }
 
