@@ -138,6 +138,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // After a kill -9 the controller, restarted with the broker, counts the dead incarnation's
+                // registration as alive until its session times out and refuses the new one until then: 9 s by
+                // default, the longest step of a restart. Broker and controller share this process, so heartbeats
+                // never cross a network; but on two busy cores a 1.5 s session fenced the broker now and then.
+                Map.entry("broker.session.timeout.ms", "3000"),
+                Map.entry("broker.heartbeat.interval.ms", "500"),
                 // The log cleaner takes its whole dedupe buffer from the heap when it starts: 128 MB by
                 // default, half of a small process's heap. 8 MB cleans about 350,000 keys per pass.
                 Map.entry("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024)),

@@ -19,6 +19,9 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param deleteMode     what a tombstone does to the row
  * @param poolSize       database connections
  * @param retryBackoff   first wait after a transient failure; doubles up to {@code maxRetryBackoff}
+ * @param groupInstanceId this instance's static membership id, stable across its restarts: a restart after a crash
+ *                       takes its partitions back at once instead of after the session timeout; null for a dynamic
+ *                       member
  */
 public record SinkConfig(
         DatabaseSettings database,
@@ -31,7 +34,8 @@ public record SinkConfig(
         DeleteMode deleteMode,
         int poolSize,
         Duration retryBackoff,
-        Duration maxRetryBackoff) {
+        Duration maxRetryBackoff,
+        String groupInstanceId) {
 
     public static final String DEFAULT_GROUP_ID = "usersync-sink";
     public static final int DEFAULT_BATCH_SIZE = 500;
@@ -62,6 +66,11 @@ public record SinkConfig(
 
     public SinkConfig withBatchSize(int size) {
         return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, size,
-                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff);
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, groupInstanceId);
+    }
+
+    public SinkConfig withGroupInstanceId(String id) {
+        return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, batchSize,
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, id);
     }
 }

@@ -1,6 +1,7 @@
 package io.usersync.sink;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,13 +47,7 @@ public final class SinkStage implements AutoCloseable {
 
     public synchronized void start() {
         dataSource = SinkConnectionPool.open(config);
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, config.groupId(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)),
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.kafka().clientProperties(consumerProperties()),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
@@ -63,6 +58,22 @@ public final class SinkStage implements AutoCloseable {
         thread = new Thread(loop, "usersync-sink");
         thread.start();
         log.info("Sink started: {} -> public.users as group {}", config.profilesTopic(), config.groupId());
+    }
+
+    Map<String, Object> consumerProperties() {
+        Map<String, Object> props = new HashMap<>(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG, config.groupId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000));
+        if (config.groupInstanceId() != null) {
+            // Static membership: after a crash the restarted sink takes its partitions back without waiting for the
+            // dead member's session to expire. Offsets stay in PostgreSQL, so a stale member fenced by it commits nothing.
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupInstanceId());
+        }
+        return props;
     }
 
     public SinkHealth health() {

@@ -29,7 +29,7 @@ class RetryingProfileWriterTest {
 
     private static final SinkConfig CONFIG = new SinkConfig(new DatabaseSettings("jdbc:postgresql://db/postgres", "u", "p"),
             new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092")), "profiles", "dlt", "group", 500,
-            Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5));
+            Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5), null);
     private static final Batch BATCH = new Batch(List.of(), Map.of());
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

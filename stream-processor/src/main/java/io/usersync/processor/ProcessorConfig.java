@@ -32,6 +32,9 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param stateDirectory       where the state stores live
  * @param commitInterval       the longest a fresh change waits for its commit (with exactly-once nothing is
  *                             visible before it); a backlog is committed every {@link #CATCH_UP_COMMIT_INTERVAL}
+ * @param groupInstanceId      this instance's static membership id, stable across its restarts: a restart after a
+ *                             crash takes its tasks back at once instead of after the session timeout; null for a
+ *                             dynamic member
  */
 public record ProcessorConfig(
         String applicationId,
@@ -44,7 +47,8 @@ public record ProcessorConfig(
         int partitions,
         boolean keepReleasedUsernames,
         Path stateDirectory,
-        Duration commitInterval) {
+        Duration commitInterval,
+        String groupInstanceId) {
 
     public static final String DEFAULT_APPLICATION_ID = "usersync-processor";
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
@@ -73,17 +77,22 @@ public record ProcessorConfig(
     public static ProcessorConfig defaults(String bootstrapServers, int partitions, Path stateDirectory) {
         return new ProcessorConfig(DEFAULT_APPLICATION_ID, KafkaClientSettings.bootstrapServers(bootstrapServers),
                 TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS,
-                TopicNames.DEAD_LETTERS, partitions, DEFAULT_KEEP_RELEASED_USERNAMES, stateDirectory, DEFAULT_COMMIT_INTERVAL);
+                TopicNames.DEAD_LETTERS, partitions, DEFAULT_KEEP_RELEASED_USERNAMES, stateDirectory, DEFAULT_COMMIT_INTERVAL, null);
     }
 
     public ProcessorConfig withApplicationId(String id) {
         return new ProcessorConfig(id, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval);
+                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, groupInstanceId);
     }
 
     public ProcessorConfig withStateDirectory(Path directory) {
         return new ProcessorConfig(applicationId, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval);
+                deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval, groupInstanceId);
+    }
+
+    public ProcessorConfig withGroupInstanceId(String id) {
+        return new ProcessorConfig(applicationId, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
+                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, id);
     }
 
     /** Claims for a username, keyed by its root: internal to one application id. */
@@ -125,6 +134,10 @@ public record ProcessorConfig(
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        if (groupInstanceId != null) {
+            // Static membership: Kafka Streams makes one id per stream thread of it (suffix -1, -2, ...).
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), groupInstanceId);
+        }
         if (stateDirectory != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
         }

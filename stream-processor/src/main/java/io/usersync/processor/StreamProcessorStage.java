@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.usersync.processor.deadletter.DeadLetterCounter;
+import io.usersync.processor.store.GlobalStoreLeftByACrash;
 import io.usersync.processor.store.RocksDbMemory;
 import io.usersync.processor.topology.ProcessorMetrics;
 import io.usersync.processor.topology.UserSyncTopology;
@@ -42,6 +43,11 @@ public final class StreamProcessorStage implements AutoCloseable {
         ProcessorMetrics metrics = new ProcessorMetrics(registry);
         Topology topology = UserSyncTopology.build(config, metrics);
         log.info("Stream processor topology:\n{}", topology.describe());
+        if (config.stateDirectory() != null
+                && GlobalStoreLeftByACrash.removeAndMarkRunning(config.stateDirectory(), config.applicationId())) {
+            log.warn("The previous run did not stop cleanly and left the global store of existing profiles open;"
+                    + " removed it, Kafka Streams reads it back from {}", config.profilesTopic());
+        }
         storeMemory = new RocksDbMemory(STATE_STORE_MEMORY);
         Properties properties = config.streamsProperties();
         properties.put(RocksDbMemory.CONFIG, storeMemory);
@@ -76,6 +82,9 @@ public final class StreamProcessorStage implements AutoCloseable {
         if (closed) {
             // Only once no store uses it any more; after a timed-out close the process is ending anyway.
             storeMemory.close();
+            if (config.stateDirectory() != null) {
+                GlobalStoreLeftByACrash.stoppedCleanly(config.stateDirectory(), config.applicationId());
+            }
         } else {
             log.warn("Stream processor still closing after {}", CLOSE_TIMEOUT);
         }

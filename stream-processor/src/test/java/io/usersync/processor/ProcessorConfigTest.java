@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class ProcessorConfigTest {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
         ProcessorConfig config = new ProcessorConfig(defaults.applicationId(), kafka, defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, false, defaults.stateDirectory(), defaults.commitInterval());
+                1, false, defaults.stateDirectory(), defaults.commitInterval(), null);
 
         Properties props = config.streamsProperties();
 
@@ -48,9 +49,27 @@ class ProcessorConfigTest {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
         ProcessorConfig slow = new ProcessorConfig(defaults.applicationId(), defaults.kafka(), defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, false, defaults.stateDirectory(), Duration.ofSeconds(1));
+                1, false, defaults.stateDirectory(), Duration.ofSeconds(1), null);
 
         assertThat(slow.streamsProperties()).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L)
                 .containsEntry(StreamsConfig.POLL_MS_CONFIG, 1000L);
+    }
+
+    @Test
+    void shouldMakeTheMainConsumerAStaticMemberWithTheInstanceId() {
+        ProcessorConfig config = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"))
+                .withGroupInstanceId("instance-7-processor");
+
+        assertThat(config.streamsProperties())
+                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "instance-7-processor")
+                .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    }
+
+    @Test
+    void shouldLeaveTheMainConsumerADynamicMemberWithoutAnInstanceId() {
+        ProcessorConfig config = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
+
+        assertThat(config.streamsProperties())
+                .doesNotContainKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
     }
 }

@@ -46,8 +46,16 @@ public record AppConfig(
         }
     }
 
-    /** This process: what it runs, where it keeps its data, the ports of its embedded servers. */
-    public record Instance(Path dataDir, Set<Stage> stages, int partitions, int embeddedDbPort, int embeddedKafkaPort) {
+    /**
+     * This process: what it runs, where it keeps its data, the ports of its embedded servers, and its id
+     * ({@code USERSYNC_INSTANCE_ID}; empty until {@code run.InstanceId} takes the one kept in the data directory).
+     */
+    public record Instance(Path dataDir, Set<Stage> stages, int partitions, int embeddedDbPort, int embeddedKafkaPort,
+            Optional<String> instanceId) {
+
+        public Instance withInstanceId(String id) {
+            return new Instance(dataDir, stages, partitions, embeddedDbPort, embeddedKafkaPort, Optional.of(id));
+        }
     }
 
     public record Capture(String slotName, String publication, Duration pollInterval, DebeziumSettings debezium) {
@@ -109,6 +117,12 @@ public record AppConfig(
     /** This configuration pointed at the in-process broker, keeping every other client setting. */
     public AppConfig withKafka(String bootstrapServers) {
         return withServers(database, kafka.withBootstrapServers(bootstrapServers));
+    }
+
+    /** This configuration with the instance's id settled. */
+    public AppConfig withInstanceId(String id) {
+        return new AppConfig(database, kafka, http, instance.withInstanceId(id), capture, processor, sink, operations,
+                effective);
     }
 
     private AppConfig withServers(Optional<DatabaseSettings> database, KafkaClientSettings kafka) {

@@ -82,7 +82,7 @@ public final class ConfigLoader {
                 optional(Setting.ALERT_WEBHOOK_URL).flatMap(url -> httpUri(Setting.ALERT_WEBHOOK_URL, url)),
                 seconds(Setting.ALERT_WINDOW_S), seconds(Setting.RECONCILE_INTERVAL_S), seconds(Setting.RECONCILE_GRACE_S));
         AppConfig.Instance instance = new AppConfig.Instance(dataDir, stages, partitions, port(Setting.EMBEDDED_DB_PORT),
-                port(Setting.EMBEDDED_KAFKA_PORT));
+                port(Setting.EMBEDDED_KAFKA_PORT), instanceId());
         AppConfig config = new AppConfig(dbUrl.map(url -> new DatabaseSettings(url, dbUser, dbPassword)), kafka, http,
                 instance, capture, processor, sink, operations, effective);
         if (!problems.isEmpty()) {
@@ -194,6 +194,14 @@ public final class ConfigLoader {
             problems.add(setting.variable() + " must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*); got '"
                     + value + "'.");
         }
+        return value;
+    }
+
+    /** A Kafka group instance id is made of it, so it takes the characters Kafka allows there. */
+    private Optional<String> instanceId() {
+        Optional<String> value = optional(Setting.INSTANCE_ID);
+        value.filter(id -> !id.matches("[A-Za-z0-9._-]{1,200}")).ifPresent(id -> problems.add(Setting.INSTANCE_ID.variable()
+                + " takes 1 to 200 letters, digits, '.', '_' and '-'; got '" + id + "'."));
         return value;
     }
 

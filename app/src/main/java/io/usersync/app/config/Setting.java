@@ -35,6 +35,9 @@ public enum Setting {
     JWT_AUDIENCE("USERSYNC_JWT_AUDIENCE", null, false,
             "aud claim /sync requires, e.g. authenticated; unset: not checked"),
     DATA_DIR("USERSYNC_DATA_DIR", Defaults.DATA_DIR, false, "embedded servers' data and Kafka Streams state"),
+    INSTANCE_ID("USERSYNC_INSTANCE_ID", null, false,
+            "this instance's id, stable across its restarts (static membership of the processor's and sink's groups);"
+                    + " unset: made once and kept in USERSYNC_DATA_DIR/instance-id"),
     STAGES("USERSYNC_STAGES", "capture,process,sink", false, "stages this process runs"),
     PARTITIONS("USERSYNC_PARTITIONS", null, false,
             "partitions of the pipeline's topics; unset: 1 with the in-process broker (one process), 6 otherwise"),

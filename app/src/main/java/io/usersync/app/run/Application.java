@@ -34,9 +34,10 @@ public final class Application implements AutoCloseable {
     private final Dashboard dashboard;
     private final OpsServer ops;
     private final PeriodicReconcile reconcile;
+    private final RestartTimeline timeline;
 
     private Application(EmbeddedServers embedded, HikariDataSource database, PrometheusMeterRegistry registry,
-            Pipeline pipeline, Dashboard dashboard, OpsServer ops, PeriodicReconcile reconcile) {
+            Pipeline pipeline, Dashboard dashboard, OpsServer ops, PeriodicReconcile reconcile, RestartTimeline timeline) {
         this.embedded = embedded;
         this.database = database;
         this.registry = registry;
@@ -44,12 +45,22 @@ public final class Application implements AutoCloseable {
         this.dashboard = dashboard;
         this.ops = ops;
         this.reconcile = reconcile;
+        this.timeline = timeline;
     }
 
     public static Application start(AppConfig configured) {
+        RestartTimeline timeline = RestartTimeline.begin(configured.instance().dataDir());
         log.info("Starting usersync with:\n{}", configured.describe());
-        EmbeddedServers embedded = EmbeddedServers.startMissing(configured);
-        AppConfig config = embedded.config();
+        EmbeddedServers embedded;
+        AppConfig config;
+        try {
+            embedded = EmbeddedServers.startMissing(configured);
+            config = InstanceId.settle(embedded.config());
+        } catch (RuntimeException e) {
+            timeline.close();
+            throw e;
+        }
+        timeline.step("embedded servers");
         HikariDataSource database = ConnectionPools.open(StageConfigs.database(config), ConnectionPools.RUN, 4);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -57,6 +68,7 @@ public final class Application implements AutoCloseable {
         Dashboard dashboard = null;
         try {
             pipeline = Pipeline.start(config, registry, database);
+            timeline.step("stages started");
             Pipeline started = pipeline;
             dashboard = new Dashboard(registry, started::health, config.kafka(), TopicNames.DEAD_LETTERS,
                     config.sink().groupId());
@@ -72,14 +84,17 @@ public final class Application implements AutoCloseable {
                     ? new PeriodicReconcile(new Reconciler(database, operations.reconcileGrace()),
                             operations.reconcileInterval(), registry)
                     : null;
-            return new Application(embedded, database, registry, pipeline, dashboard, ops, reconcile);
+            timeline.logWhen(started::working);
+            return new Application(embedded, database, registry, pipeline, dashboard, ops, reconcile, timeline);
         } catch (IOException e) {
             close(dashboard, pipeline, database, embedded);
+            timeline.close();
             throw new UncheckedIOException("cannot open the HTTP port " + config.http().surface().bindAddress() + ":"
                     + config.http().port() + ". Fix: set USERSYNC_HTTP_PORT to a free port (0 for any) and USERSYNC_HTTP_BIND"
                     + " to an address of this host.", e);
         } catch (RuntimeException e) {
             close(dashboard, pipeline, database, embedded);
+            timeline.close();
             throw e;
         }
     }
@@ -124,6 +139,7 @@ public final class Application implements AutoCloseable {
         ops.close();
         close(dashboard, pipeline, database, embedded);
         registry.close();
+        timeline.close();
     }
 
     private static void close(Dashboard dashboard, Pipeline pipeline, HikariDataSource database, EmbeddedServers embedded) {

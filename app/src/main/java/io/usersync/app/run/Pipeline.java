@@ -79,6 +79,16 @@ public final class Pipeline implements AutoCloseable {
         return health;
     }
 
+    /**
+     * Every stage does its work: capture streams, the processor's tasks run (not waiting for its group or restoring
+     * state), the sink has its partitions. {@link #health()} is more lenient: a rebalancing processor is up.
+     */
+    public boolean working() {
+        return (capture == null || capture.isRunning())
+                && (processor == null || processor.state() == KafkaStreams.State.RUNNING)
+                && (sink == null || sink.health().up());
+    }
+
     @Override
     public void close() {
         if (capture != null) {

@@ -40,13 +40,18 @@ public final class StageConfigs {
         return new ProcessorConfig(processor.applicationId(), config.kafka(), TopicNames.CDC,
                 TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS,
                 config.instance().partitions(), processor.keepReleasedUsernames(),
-                config.instance().dataDir().resolve("streams"), processor.commitInterval());
+                config.instance().dataDir().resolve("streams"), processor.commitInterval(), groupInstanceId(config, "processor"));
     }
 
     public static SinkConfig sink(AppConfig config) {
         AppConfig.Sink sink = config.sink();
         return new SinkConfig(database(config), config.kafka(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
                 sink.groupId(), sink.batchSize(), sink.batchAge(), sink.deleteMode(), 4,
-                SinkConfig.DEFAULT_RETRY_BACKOFF, SinkConfig.DEFAULT_MAX_RETRY_BACKOFF);
+                SinkConfig.DEFAULT_RETRY_BACKOFF, SinkConfig.DEFAULT_MAX_RETRY_BACKOFF, groupInstanceId(config, "sink"));
+    }
+
+    /** A stage's static membership, made of the instance's id; none (dynamic) until {@link InstanceId} settled it. */
+    private static String groupInstanceId(AppConfig config, String stage) {
+        return config.instance().instanceId().map(id -> id + "-" + stage).orElse(null);
     }
 }

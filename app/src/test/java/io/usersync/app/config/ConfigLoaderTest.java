@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.usersync.app.config.AppConfig.Stage;
 import io.usersync.app.run.StageConfigs;
+import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 class ConfigLoaderTest {
@@ -67,6 +68,22 @@ class ConfigLoaderTest {
                 .hasMessageContaining("USERSYNC_HTTP_BIND must be an address")
                 .hasMessageContaining("USERSYNC_HTTP_READ_TIMEOUT_MS must be at least 1 ms")
                 .hasMessageContaining("USERSYNC_HTTP_MAX_CONCURRENT_SYNCS must be a whole number from 1");
+    }
+
+    @Test
+    void shouldRefuseAnInstanceIdKafkaCannotTakeAsAGroupInstanceId() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_INSTANCE_ID", "host 1/usersync"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("USERSYNC_INSTANCE_ID takes 1 to 200 letters, digits");
+    }
+
+    @Test
+    void shouldMakeTheProcessorsAndSinksStaticMembershipOfTheConfiguredInstanceId() {
+        AppConfig config = ConfigLoader.load(Map.of("USERSYNC_INSTANCE_ID", "host-1"), Map.of());
+
+        assertThat(StageConfigs.processor(config).groupInstanceId()).isEqualTo("host-1-processor");
+        assertThat(StageConfigs.sink(config.withDatabase(new DatabaseSettings(
+                "jdbc:postgresql://db/postgres", "u", "p"))).groupInstanceId()).isEqualTo("host-1-sink");
     }
 
     @Test

@@ -60,6 +60,6 @@ class SettingDefaultsTest {
     @Test
     void shouldLeaveUnsetOnlyTheSettingsWithoutDefault() {
         assertThat(UNSET.describe().lines().filter(line -> line.contains("(unset)")))
-                .allSatisfy(line -> assertThat(line).containsAnyOf("JWT", "JWKS", "ALERT_WEBHOOK"));
+                .allSatisfy(line -> assertThat(line).containsAnyOf("JWT", "JWKS", "ALERT_WEBHOOK", "INSTANCE_ID"));
     }
 }
