@@ -30,8 +30,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param partitions           partitions of the internal username topics; equal to the CDC topic's
  * @param keepReleasedUsernames when true, a deleted user's username stays reserved
  * @param stateDirectory       where the state stores live
- * @param commitInterval       the longest a fresh change waits for its commit (with exactly-once nothing is
- *                             visible before it); a backlog is committed every {@link #CATCH_UP_COMMIT_INTERVAL}
+ * @param commitInterval       how often Streams commits; with exactly-once this bounds end-to-end latency
  * @param groupInstanceId      this instance's static membership id, stable across its restarts: a restart after a
  *                             crash takes its tasks back at once instead of after the session timeout; null for a
  *                             dynamic member
@@ -51,13 +50,7 @@ public record ProcessorConfig(
         String groupInstanceId) {
 
     public static final String DEFAULT_APPLICATION_ID = "usersync-processor";
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
-    /**
-     * How often a task that is catching up commits (a backfill, a restart), at the least: an input that waited
-     * long waits a share of that again for its commit (CommitPacer), and fewer, larger transactions drain a
-     * backlog faster.
-     */
-    public static final Duration CATCH_UP_COMMIT_INTERVAL = Duration.ofMillis(200);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
     public static final boolean DEFAULT_KEEP_RELEASED_USERNAMES = false;
 
     public ProcessorConfig {
@@ -113,10 +106,7 @@ public record ProcessorConfig(
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Changes ask for their commit sooner, by how long they waited (CommitPacer); this is the longest interval.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.max(commitInterval.toMillis(), CATCH_UP_COMMIT_INTERVAL.toMillis()));
-        // Punctuations and commits are due between polls: a poll must not block past the commit a change waits for.
-        props.put(StreamsConfig.POLL_MS_CONFIG, commitInterval.toMillis());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         // Record caches delay every downstream write until a commit or eviction: off, for latency.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         // Nothing here joins by time: never hold a record back waiting for the task's other input.

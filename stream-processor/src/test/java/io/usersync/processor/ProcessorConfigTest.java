@@ -3,7 +3,6 @@ package io.usersync.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -32,27 +31,6 @@ class ProcessorConfigTest {
                 .containsEntry("compression.type", "lz4")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, defaults.applicationId());
-    }
-
-    @Test
-    void shouldCommitABacklogEveryCatchUpIntervalAndPollNoLongerThanAFreshChangeWaits() {
-        ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
-
-        Properties props = defaults.streamsProperties();
-
-        assertThat(props).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ProcessorConfig.CATCH_UP_COMMIT_INTERVAL.toMillis())
-                .containsEntry(StreamsConfig.POLL_MS_CONFIG, ProcessorConfig.DEFAULT_COMMIT_INTERVAL.toMillis());
-    }
-
-    @Test
-    void shouldNeverCommitABacklogMoreOftenThanFreshChanges() {
-        ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
-        ProcessorConfig slow = new ProcessorConfig(defaults.applicationId(), defaults.kafka(), defaults.cdcTopic(),
-                defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, false, defaults.stateDirectory(), Duration.ofSeconds(1), null);
-
-        assertThat(slow.streamsProperties()).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L)
-                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 1000L);
     }
 
     @Test

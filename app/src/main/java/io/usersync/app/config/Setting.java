@@ -49,7 +49,7 @@ public enum Setting {
             "Kafka Streams application id"),
     PROCESSOR_COMMIT_INTERVAL_MS("USERSYNC_PROCESSOR_COMMIT_INTERVAL_MS",
             millis(ProcessorConfig.DEFAULT_COMMIT_INTERVAL), false,
-            "longest a fresh change waits for the processor's exactly-once commit; a backlog commits less often"),
+            "exactly-once commit interval; bounds latency"),
     KEEP_RELEASED_USERNAMES("USERSYNC_KEEP_RELEASED_USERNAMES",
             Boolean.toString(ProcessorConfig.DEFAULT_KEEP_RELEASED_USERNAMES), false,
             "true: a deleted user's username is never handed out again"),

@@ -1,7 +1,6 @@
 package io.usersync.processor.topology;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -10,7 +9,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.usersync.processor.ProcessorConfig;
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.processor.username.ClaimResult;
@@ -38,20 +36,16 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private final ProcessorMetrics metrics;
     private final int claimsPartitions;
     private final boolean keepReleased;
-    private final Duration commitInterval;
     private ProcessorContext<String, UserOutput> context;
-    private CommitPacer commits;
     private KeyValueStore<String, UserState> states;
     private KeyValueStore<String, UserProfile> existingProfiles;
     private ClaimPartitions ownedRoots;
     private UsernameRegistry usernames;
 
-    /** @param commitInterval the longest a fresh input waits for its commit ({@link CommitPacer}) */
-    UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased, Duration commitInterval) {
+    UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased) {
         this.metrics = metrics;
         this.claimsPartitions = claimsPartitions;
         this.keepReleased = keepReleased;
-        this.commitInterval = commitInterval;
     }
 
     @Override
@@ -63,12 +57,10 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         this.usernames = new UsernameRegistry(context.getStateStore(UsernameClaimProcessor.STORE),
                 context.getStateStore(UsernameClaimProcessor.HINTS_STORE),
                 context.getStateStore(UsernameClaimProcessor.HOLDINGS_STORE), keepReleased);
-        this.commits = new CommitPacer(context, commitInterval, ProcessorConfig.CATCH_UP_COMMIT_INTERVAL);
     }
 
     @Override
     public void process(Record<String, UserInput> record) {
-        commits.processed(record.timestamp());
         if (record.value().change() != null) {
             onChange(record, record.value().change());
         } else {

@@ -61,8 +61,7 @@ public final class UserSyncTopology {
                 .mapValues(assignment -> UserInput.assigned(assignment.username()), Named.as("as-user-assignment"));
 
         changes.merge(assignments, Named.as("user-inputs"))
-                .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames(),
-                                config.commitInterval()),
+                .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames()),
                         Named.as("user-state"), UserStateProcessor.STORE, UsernameClaimProcessor.STORE,
                         UsernameClaimProcessor.HINTS_STORE, UsernameClaimProcessor.HOLDINGS_STORE)
                 .split(Named.as("user-"))
@@ -86,7 +85,7 @@ public final class UserSyncTopology {
         }
 
         stream(builder, topics.claims(), "claims-source")
-                .process(() -> new UsernameClaimProcessor(metrics, config.keepReleasedUsernames(), config.commitInterval()),
+                .process(() -> new UsernameClaimProcessor(metrics, config.keepReleasedUsernames()),
                         Named.as("username-claims"), UsernameClaimProcessor.STORE, UsernameClaimProcessor.HINTS_STORE,
                         UsernameClaimProcessor.HOLDINGS_STORE)
                 .split(Named.as("claim-"))

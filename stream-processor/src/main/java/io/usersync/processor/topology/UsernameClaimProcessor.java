@@ -1,14 +1,11 @@
 package io.usersync.processor.topology;
 
-import java.time.Duration;
-
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.usersync.processor.ProcessorConfig;
 import io.usersync.processor.username.ClaimResult;
 import io.usersync.processor.username.ReserveResult;
 import io.usersync.processor.username.UsernameRegistry;
@@ -32,16 +29,12 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
 
     private final ProcessorMetrics metrics;
     private final boolean keepReleased;
-    private final Duration commitInterval;
     private ProcessorContext<String, ClaimOutcome> context;
     private UsernameRegistry registry;
-    private CommitPacer commits;
 
-    /** @param commitInterval the longest a fresh claim's answer waits for its commit ({@link CommitPacer}) */
-    UsernameClaimProcessor(ProcessorMetrics metrics, boolean keepReleased, Duration commitInterval) {
+    UsernameClaimProcessor(ProcessorMetrics metrics, boolean keepReleased) {
         this.metrics = metrics;
         this.keepReleased = keepReleased;
-        this.commitInterval = commitInterval;
     }
 
     @Override
@@ -49,12 +42,10 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
         this.context = context;
         this.registry = new UsernameRegistry(context.getStateStore(STORE), context.getStateStore(HINTS_STORE),
                 context.getStateStore(HOLDINGS_STORE), keepReleased);
-        this.commits = new CommitPacer(context, commitInterval, ProcessorConfig.CATCH_UP_COMMIT_INTERVAL);
     }
 
     @Override
     public void process(Record<String, UsernameClaim> record) {
-        commits.processed(record.timestamp());
         record.value().match(
                 claim -> claim(record, claim),
                 release -> registry.release(release.userId(), release.username()),
