@@ -19,6 +19,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param deleteMode     what a tombstone does to the row
  * @param poolSize       database connections
  * @param retryBackoff   first wait after a transient failure; doubles up to {@code maxRetryBackoff}
+ * @param retryJitter    0 to 1: how much of each wait is random ({@link Backoff}), so many sinks do not retry in step
  */
 public record SinkConfig(
         DatabaseSettings database,
@@ -31,7 +32,8 @@ public record SinkConfig(
         DeleteMode deleteMode,
         int poolSize,
         Duration retryBackoff,
-        Duration maxRetryBackoff) {
+        Duration maxRetryBackoff,
+        double retryJitter) {
 
     public static final String DEFAULT_GROUP_ID = "usersync-sink";
     public static final int DEFAULT_BATCH_SIZE = 500;
@@ -43,6 +45,8 @@ public record SinkConfig(
     public static final DeleteMode DEFAULT_DELETE_MODE = DeleteMode.HARD;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+    /** Each wait is random in its upper half. */
+    public static final double DEFAULT_RETRY_JITTER = 0.5;
 
     /** What a tombstone does: delete the row, or keep it with {@code deleted_at} set and personal data cleared. */
     public enum DeleteMode { HARD, SOFT }
@@ -55,13 +59,29 @@ public record SinkConfig(
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(batchAge, "batchAge");
         Objects.requireNonNull(deleteMode, "deleteMode");
+        Objects.requireNonNull(retryBackoff, "retryBackoff");
+        Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
         if (batchSize < 1 || poolSize < 1) {
             throw new IllegalArgumentException("batchSize and poolSize must be positive");
         }
+        if (retryBackoff.toMillis() < 1 || maxRetryBackoff.compareTo(retryBackoff) < 0) {
+            throw new IllegalArgumentException("retryBackoff must be at least 1 ms and maxRetryBackoff at least retryBackoff");
+        }
+        if (!(retryJitter >= 0 && retryJitter <= 1)) {
+            throw new IllegalArgumentException("retryJitter must be from 0 to 1");
+        }
+    }
+
+    /** With the default jitter. */
+    public SinkConfig(DatabaseSettings database, KafkaClientSettings kafka, String profilesTopic, String deadLetterTopic,
+            String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode, int poolSize, Duration retryBackoff,
+            Duration maxRetryBackoff) {
+        this(database, kafka, profilesTopic, deadLetterTopic, groupId, batchSize, batchAge, deleteMode, poolSize,
+                retryBackoff, maxRetryBackoff, DEFAULT_RETRY_JITTER);
     }
 
     public SinkConfig withBatchSize(int size) {
         return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, size,
-                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff);
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter);
     }
 }
