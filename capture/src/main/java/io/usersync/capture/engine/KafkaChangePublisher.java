@@ -1,5 +1,7 @@
 package io.usersync.capture.engine;
 
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -156,7 +158,9 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         }
         sends.add(producer.send(CaptureDeadLetter.recordTooLarge(deadLetterTopic, key, record.destination(), lsn, bytes,
                 maxRequestSize, published, emptied, clock.instant())));
-        log.warn("Change of {} at LSN {} for {} is {} bytes, over max.request.size {}: {}; dead letter to {}",
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_CAPTURE).addKeyValue(LogFields.TOPIC, topic)
+                .addKeyValue(LogFields.USER_ID, key)
+                .log("Change of {} at LSN {} for {} is {} bytes, over max.request.size {}: {}; dead letter to {}",
                 key, lsn, topic, bytes, maxRequestSize,
                 published == null ? "not published" : "published without " + emptied.keySet(), deadLetterTopic);
     }

@@ -1,5 +1,7 @@
 package io.usersync.sink.deadletter;
 
+import org.slf4j.spi.LoggingEventBuilder;
+import io.usersync.schemas.logging.LogFields;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -70,8 +72,16 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
             throw new IllegalStateException("dead-letter topic " + topic + " did not take a record", e.getCause());
         }
         // A key that is not a user id may be anything, an email among them: it is not logged.
-        log.warn("Profile of user {} at {}@{} sent to {}: {}", DeadLetterReasons.KEY_NOT_A_UUID.equals(reason) ? "(key not a UUID)"
-                : write.userId(), write.partition(), write.offset(), topic, reason);
+        boolean userId = !DeadLetterReasons.KEY_NOT_A_UUID.equals(reason);
+        LoggingEventBuilder line = log.atWarn().addKeyValue(LogFields.STAGE, STAGE)
+                .addKeyValue(LogFields.TOPIC, write.partition().topic())
+                .addKeyValue(LogFields.PARTITION, write.partition().partition())
+                .addKeyValue(LogFields.OFFSET, write.offset());
+        if (userId) {
+            line = line.addKeyValue(LogFields.USER_ID, write.userId());
+        }
+        line.log("Profile of user {} at {}@{} sent to {}: {}", userId ? write.userId() : "(key not a UUID)", write.partition(),
+                write.offset(), topic, reason);
     }
 
     /** What the database said, as {@link Failure#describe}: names of the constraint, table and column, no values. */

@@ -1,5 +1,6 @@
 package io.usersync.processor.deadletter;
 
+import io.usersync.schemas.logging.LogFields;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        log.warn("Record {}-{}@{} cannot be read by task {}: {}; sent to the dead-letter topic", record.topic(),
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.TOPIC, record.topic())
+                .addKeyValue(LogFields.PARTITION, record.partition()).addKeyValue(LogFields.OFFSET, record.offset())
+                .log("Record {}-{}@{} cannot be read by task {}: {}; sent to the dead-letter topic", record.topic(),
                 record.partition(), record.offset(), context.taskId(), ErrorDescription.of(exception));
         DeadLetterHeaders.Source source = new DeadLetterHeaders.Source(record.topic(), record.partition(), record.offset());
         counter.count(REASON);

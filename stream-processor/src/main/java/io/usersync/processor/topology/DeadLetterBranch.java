@@ -1,5 +1,6 @@
 package io.usersync.processor.topology;
 
+import io.usersync.schemas.logging.LogFields;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -50,7 +51,10 @@ final class DeadLetterBranch {
             Record<String, byte[]> record, ProcessorMetrics metrics) {
         metrics.deadLetter(cause.reason());
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        log.warn("Record {}-{}@{} sent to the dead-letter topic: {}", source.topic(), source.partition(), source.offset(), cause.reason());
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.TOPIC, source.topic())
+                .addKeyValue(LogFields.PARTITION, source.partition()).addKeyValue(LogFields.OFFSET, source.offset())
+                .log("Record {}-{}@{} sent to the dead-letter topic: {}", source.topic(), source.partition(), source.offset(),
+                        cause.reason());
         context.forward(record.withValue(Parsed.<T>deadLetter(record.value()))
                 .withHeaders(headers(cause, source, attempt(record.headers()), Instant.ofEpochMilli(context.currentSystemTimeMs()))));
     }

@@ -1,5 +1,7 @@
 package io.usersync.processor.topology;
 
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -72,7 +74,8 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
             assign(record, claim.userId(), taken.username());
         } else if (result instanceof ReserveResult.Conflict conflict) {
             metrics.reservationConflict();
-            log.warn("Username reserved for user {} was already given to user {}", claim.userId(), conflict.owner());
+            log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.USER_ID, claim.userId())
+                    .log("Username reserved for user {} was already given to user {}", claim.userId(), conflict.owner());
         }
     }
 
