@@ -47,6 +47,6 @@ public final class StageConfigs {
         AppConfig.Sink sink = config.sink();
         return new SinkConfig(database(config), config.kafka(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
                 sink.groupId(), sink.batchSize(), sink.batchAge(), sink.deleteMode(), 4,
-                SinkConfig.DEFAULT_RETRY_BACKOFF, SinkConfig.DEFAULT_MAX_RETRY_BACKOFF);
+                sink.retryInitial(), sink.retryMax(), sink.retryJitter());
     }
 }
