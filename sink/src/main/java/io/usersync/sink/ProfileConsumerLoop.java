@@ -38,6 +38,7 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private static final Duration MAX_POLL = Duration.ofMillis(100);
     /** While idle the sink checks the database this often, so health is DOWN when it is, not only at the next write. */
     private static final Duration IDLE_CHECK_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
@@ -89,7 +90,9 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
         } catch (RuntimeException | Error e) {
             health.stopped(e);
         } finally {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            // Time to leave the group, so its partitions move at once instead of after the session time-out; with
+            // none the close gives up on that request and warns. Nothing is committed here: offsets live in PostgreSQL.
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
     }
 

@@ -115,6 +115,12 @@ public record ProcessorConfig(
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        // The global store's processor too (Kafka 5.0's default; until then Streams warns at every start): it skips
+        // unreadable profiles itself, so only a bug would reach the handler, as a dead letter instead of a stop.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Streams' partition assignor builds a second StreamsConfig from the main consumer's settings, which warns the
+        // same unless the setting reaches that consumer too.
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         if (stateDirectory != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
         }
