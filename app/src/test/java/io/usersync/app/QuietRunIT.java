@@ -58,8 +58,16 @@ class QuietRunIT {
         }
     }
 
+    /** The first start formats the servers' storage; the second finds it, as every later run does. */
     @Test
-    void shouldLogNoWarningWhenItStartsSyncsAUserAndStopsCleanly() throws Exception {
+    void shouldLogNoWarningWhenItStartsSyncsAUserAndStopsCleanlyTheFirstTimeAndAgainOnItsData() throws Exception {
+        startSyncAUserAndStop();
+        startSyncAUserAndStop();
+
+        assertThat(warnings()).isEmpty();
+    }
+
+    private void startSyncAUserAndStop() throws Exception {
         try (Application application = Application.start(ConfigLoader.load(Map.of("USERSYNC_DATA_DIR", dataDir.toString(),
                 "USERSYNC_HTTP_PORT", "0"), Map.of()))) {
             WarmUp.awaitHealthy(application);
@@ -67,8 +75,6 @@ class QuietRunIT {
                 WarmUp.sendOneUserThrough(connection);
             }
         }
-
-        assertThat(warnings()).isEmpty();
     }
 
     private List<String> warnings() {
