@@ -1,6 +1,5 @@
 package io.usersync.app.deadletter;
 
-import io.usersync.schemas.logging.LogFields;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -20,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Turns the dead-letter topic into alerts: one structured log line per dead letter, and per window one

@@ -1,7 +1,5 @@
 package io.usersync.capture.engine;
 
-import io.usersync.schemas.deadletter.DeadLetterHeaders;
-import io.usersync.schemas.logging.LogFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,6 +28,8 @@ import io.debezium.DebeziumException;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Publishes each batch of {@code auth.users} changes to the CDC topic (and the snapshot rows of

@@ -1,7 +1,5 @@
 package io.usersync.sink.deadletter;
 
-import org.slf4j.spi.LoggingEventBuilder;
-import io.usersync.schemas.logging.LogFields;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -16,9 +14,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.schemas.logging.LogFields;
 import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.sink.batch.ProfileWrite;
 import io.usersync.sink.write.Failure;

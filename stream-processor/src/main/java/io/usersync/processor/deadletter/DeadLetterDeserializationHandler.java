@@ -1,6 +1,5 @@
 package io.usersync.processor.deadletter;
 
-import io.usersync.schemas.logging.LogFields;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.deadletter.ErrorDescription;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * A record whose key or value the topology's serdes cannot read goes to the dead-letter topic with its bytes and

@@ -1,6 +1,5 @@
 package io.usersync.processor.topology;
 
-import io.usersync.schemas.logging.LogFields;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -16,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.usersync.processor.normalize.Metadata;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.deadletter.ErrorDescription;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Inputs the parsers cannot read go to the dead-letter branch of the topology with the original bytes and

@@ -1,7 +1,5 @@
 package io.usersync.processor.topology;
 
-import io.usersync.schemas.deadletter.DeadLetterHeaders;
-import io.usersync.schemas.logging.LogFields;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -12,6 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 import io.usersync.schemas.profile.UserProfile;
 
 /**

@@ -1,7 +1,5 @@
 package io.usersync.processor.topology;
 
-import io.usersync.schemas.deadletter.DeadLetterHeaders;
-import io.usersync.schemas.logging.LogFields;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import io.usersync.processor.username.ClaimResult;
 import io.usersync.processor.username.ReserveResult;
 import io.usersync.processor.username.UsernameRegistry;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Keyed by username root: the one place where every claim that could collide is decided, so
