@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
 import io.usersync.app.demo.DemoCommand;
 import picocli.CommandLine;
 
@@ -24,15 +26,25 @@ class QuietDemoIT {
     private final PrintStream stdout = System.out;
     private final PrintStream stderr = System.err;
 
+    /** As in {@code java -jar usersync.jar demo}: the production logback.xml, until the demo points the log at its file. */
+    @BeforeEach
+    void useTheProductionLogConfiguration() throws Exception {
+        configure("logback.xml");
+    }
+
     @AfterEach
     void restore() throws Exception {
         System.setOut(stdout);
         System.setErr(stderr);
+        configure("logback-test.xml");
+    }
+
+    private static void configure(String resource) throws JoranException {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
-        configurator.doConfigure(QuietDemoIT.class.getClassLoader().getResource("logback-test.xml"));
+        configurator.doConfigure(QuietDemoIT.class.getClassLoader().getResource(resource));
     }
 
     @Test
