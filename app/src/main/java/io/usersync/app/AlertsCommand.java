@@ -2,6 +2,7 @@ package io.usersync.app;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.usersync.app.config.AppConfig;
@@ -24,18 +25,20 @@ final class AlertsCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--attempts", description = "webhook attempts per alert before it is dropped and logged (default ${DEFAULT-VALUE})",
-            defaultValue = "5")
-    int attempts;
+    @Option(names = "--attempts", description = "webhook attempts per alert before it is dropped and logged;"
+            + " overrides USERSYNC_ALERT_WEBHOOK_ATTEMPTS (default " + WebhookNotifier.DEFAULT_ATTEMPTS + ")")
+    Integer attempts;
 
     @Override
     public Integer call() throws InterruptedException {
-        AppConfig config = CommandSupport.requireExternal(options.load());
+        AppConfig config = CommandSupport.requireExternal(attempts == null ? options.load()
+                : options.load(Map.of(Setting.ALERT_WEBHOOK_ATTEMPTS.variable(), Integer.toString(attempts))));
         AppConfig.Operations operations = config.operations();
         WebhookNotifier notifier = new WebhookNotifier(operations.alertWebhookUrl().orElseThrow(() -> new ConfigException(List.of(
                 Setting.ALERT_WEBHOOK_URL.variable() + " is required for alerts: set it to a Slack-compatible webhook URL."))),
-                attempts, Duration.ofSeconds(1));
-        AlertsService service = new AlertsService(config.kafka(), TopicNames.DEAD_LETTERS, operations.alertWindow(), notifier);
+                operations.alertWebhookAttempts(), Duration.ofSeconds(1));
+        AlertsService service = new AlertsService(config.kafka(), TopicNames.DEAD_LETTERS, operations.alertWindow(),
+                operations.alertMinDeadLetters(), notifier);
         service.start();
         System.out.printf("Alerting on %s every %ds. Ctrl-C to stop.%n", TopicNames.DEAD_LETTERS, operations.alertWindow().toSeconds());
         CommandSupport.runUntilStopped(service, "usersync-alerts");

@@ -95,7 +95,8 @@ final class DltCommand implements Runnable {
                     .readAll().stream().filter(filters.predicate()).toList();
             Redrive.Result result;
             try (HikariDataSource database = ConnectionPools.forCommand(StageConfigs.database(config), "usersync-redrive")) {
-                result = new Redrive(database, config.kafka(), StageConfigs.consumedTopics()).redrive(letters);
+                result = new Redrive(database, config.kafka(), StageConfigs.consumedTopics(),
+                        config.operations().maxRedrives()).redrive(letters);
             }
             for (Redrive.Refusal refusal : result.refused()) {
                 System.out.printf("refused %s: %s%n", refusal.id(), refusal.why());

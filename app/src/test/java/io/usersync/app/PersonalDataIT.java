@@ -35,18 +35,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.read.ListAppender;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
+import io.usersync.app.logging.LogFormat;
+import io.usersync.app.logging.LogOutput;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.app.run.StageHealth;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.logging.LogFields;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
@@ -63,6 +68,7 @@ class PersonalDataIT {
     private static final String MARKER = "piimark" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
     private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
+    private static final Encoder<ILoggingEvent> JSON = LogOutput.encoder(LogFormat.JSON);
     private static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private static Application application;
 
@@ -137,6 +143,39 @@ class PersonalDataIT {
 
         awaitDeadLetter("sink", "rejected-by-database", taken);
         awaitDeadLetter("sink", "rejected-by-database", badFormat);
+    }
+
+    @Test
+    void shouldLogTheSinksDeadLetterAsAJsonLineWithItsPositionAndUserIdOnly() throws Exception {
+        String squatter = UUID.randomUUID().toString();
+        String rejected = UUID.randomUUID().toString();
+        execute("insert into public.users (id, email, username, full_name, source_lsn) values (?::uuid, ?, ?, ?, 1)",
+                squatter, MARKER + ".json@example.com", MARKER + "_json", MARKER + " Json");
+        send(TopicNames.PROFILES, rejected, profile(rejected, MARKER + "_json"));
+        awaitDeadLetter("sink", "rejected-by-database", rejected);
+
+        JsonNode line = await().atMost(Duration.ofSeconds(30)).until(() -> jsonLineAbout(rejected), node -> node != null);
+
+        assertThat(line.path("level").asText()).isEqualTo("WARN");
+        assertThat(line.path(LogFields.STAGE).asText()).isEqualTo("sink");
+        assertThat(line.path(LogFields.TOPIC).asText()).isEqualTo(TopicNames.PROFILES);
+        assertThat(line.path(LogFields.PARTITION).isInt()).isTrue();
+        assertThat(line.path(LogFields.OFFSET).isIntegralNumber()).isTrue();
+        assertThat(hasMarker(line.toString())).isFalse();
+    }
+
+    private static JsonNode jsonLineAbout(String userId) throws Exception {
+        List<ILoggingEvent> events;
+        synchronized (LOG) {
+            events = new ArrayList<>(LOG.list);
+        }
+        for (ILoggingEvent event : events) {
+            JsonNode line = new ObjectMapper().readTree(json(event));
+            if (userId.equals(line.path(LogFields.USER_ID).asText())) {
+                return line;
+            }
+        }
+        return null;
     }
 
     /**
@@ -225,7 +264,15 @@ class PersonalDataIT {
             events = new ArrayList<>(LOG.list);
         }
         return events.stream().map(event -> event.getFormattedMessage() + "\n"
-                + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()))).toList();
+                + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy())) + "\n"
+                + json(event)).toList();
+    }
+
+    /** The line as USERSYNC_LOG_FORMAT=json writes it: the message, the stack trace and the key-value pairs. */
+    private static String json(ILoggingEvent event) {
+        synchronized (JSON) {
+            return new String(JSON.encode(event), StandardCharsets.UTF_8);
+        }
     }
 
     private static void send(String topic, String key, String value) throws Exception {

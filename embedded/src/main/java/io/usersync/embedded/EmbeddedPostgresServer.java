@@ -27,12 +27,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     /** A logical walsender holds shutdown until its client confirmed the WAL: that can take seconds. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+    private static final Duration OWNER_STOP_GRACE = Duration.ofSeconds(20);
 
     private final Path dataDirectory;
     private final boolean temporary;
     private final int port;
     private final String walLevel;
     private EmbeddedPostgres postgres;
+    private boolean stopAtExitRegistered;
 
     private EmbeddedPostgresServer(Path dataDirectory, boolean temporary, int port, String walLevel) {
         this.dataDirectory = dataDirectory;
@@ -77,6 +79,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(STARTUP_WAIT)
+                    // A kept server is stopped by its owner after the stages that use it (stopAtExit): the
+                    // binaries' own hook would stop it at once on Ctrl-C, under the stages, which then warn.
+                    .setRegisterShutdownHook(temporary)
                     .setServerConfig("wal_level", walLevel)
                     // The binaries' defaults turn synchronous_commit off: WAL then reaches logical decoding only
                     // when the WAL writer flushes (every 200 ms), which adds that much to every change's latency.
@@ -88,9 +93,34 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .start();
             log.info("Embedded PostgreSQL listening on 127.0.0.1:{} (data in {})", port, dataDirectory);
+            if (!temporary && !stopAtExitRegistered) {
+                stopAtExitRegistered = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(this::stopAtExit, "usersync-embedded-postgres-stop"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start on port " + port, e);
         }
+    }
+
+    /**
+     * At JVM exit, the owner's own shutdown hook stops the stages and then this server; hooks run concurrently, so
+     * this one gives the owner time to, and stops the server itself only when the JVM exits without it (a signal
+     * during start-up): the postmaster runs in its own session and would outlive the JVM.
+     */
+    private void stopAtExit() {
+        long deadline = System.nanoTime() + OWNER_STOP_GRACE.toNanos();
+        try {
+            while (isRunning() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+    }
+
+    private synchronized boolean isRunning() {
+        return postgres != null;
     }
 
     /** Stops the server and keeps its data; returns once the postmaster has exited. */

@@ -39,7 +39,7 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
     /** While idle the sink checks the database this often, so health is DOWN when it is, not only at the next write. */
     private static final Duration IDLE_CHECK_INTERVAL = Duration.ofSeconds(2);
     /** Long enough to send the leave request; nothing else waits on close, the offsets are in PostgreSQL. */
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;

@@ -95,6 +95,6 @@ final class RetryingProfileWriter {
     }
 
     private Backoff backoff() {
-        return new Backoff(config.retryBackoff(), config.maxRetryBackoff());
+        return new Backoff(config.retryBackoff(), config.maxRetryBackoff(), config.retryJitter());
     }
 }

@@ -19,6 +19,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param deleteMode     what a tombstone does to the row
  * @param poolSize       database connections
  * @param retryBackoff   first wait after a transient failure; doubles up to {@code maxRetryBackoff}
+ * @param retryJitter    0 to 1: how much of each wait is random ({@link Backoff}), so many sinks do not retry in step
  * @param groupInstanceId this instance's static membership id, stable across its restarts: a restart after a crash
  *                       takes its partitions back at once instead of after the session timeout; null for a dynamic
  *                       member
@@ -35,6 +36,7 @@ public record SinkConfig(
         int poolSize,
         Duration retryBackoff,
         Duration maxRetryBackoff,
+        double retryJitter,
         String groupInstanceId) {
 
     public static final String DEFAULT_GROUP_ID = "usersync-sink";
@@ -47,6 +49,8 @@ public record SinkConfig(
     public static final DeleteMode DEFAULT_DELETE_MODE = DeleteMode.HARD;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+    /** Each wait is random in its upper half. */
+    public static final double DEFAULT_RETRY_JITTER = 0.5;
 
     /** What a tombstone does: delete the row, or keep it with {@code deleted_at} set and personal data cleared. */
     public enum DeleteMode { HARD, SOFT }
@@ -59,18 +63,34 @@ public record SinkConfig(
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(batchAge, "batchAge");
         Objects.requireNonNull(deleteMode, "deleteMode");
+        Objects.requireNonNull(retryBackoff, "retryBackoff");
+        Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
         if (batchSize < 1 || poolSize < 1) {
             throw new IllegalArgumentException("batchSize and poolSize must be positive");
         }
+        if (retryBackoff.toMillis() < 1 || maxRetryBackoff.compareTo(retryBackoff) < 0) {
+            throw new IllegalArgumentException("retryBackoff must be at least 1 ms and maxRetryBackoff at least retryBackoff");
+        }
+        if (!(retryJitter >= 0 && retryJitter <= 1)) {
+            throw new IllegalArgumentException("retryJitter must be from 0 to 1");
+        }
+    }
+
+    /** With the default jitter, as a dynamic member of its group. */
+    public SinkConfig(DatabaseSettings database, KafkaClientSettings kafka, String profilesTopic, String deadLetterTopic,
+            String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode, int poolSize, Duration retryBackoff,
+            Duration maxRetryBackoff) {
+        this(database, kafka, profilesTopic, deadLetterTopic, groupId, batchSize, batchAge, deleteMode, poolSize,
+                retryBackoff, maxRetryBackoff, DEFAULT_RETRY_JITTER, null);
     }
 
     public SinkConfig withBatchSize(int size) {
         return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, size,
-                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, groupInstanceId);
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter, groupInstanceId);
     }
 
     public SinkConfig withGroupInstanceId(String id) {
         return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, batchSize,
-                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, id);
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter, id);
     }
 }

@@ -29,7 +29,7 @@ class RetryingProfileWriterTest {
 
     private static final SinkConfig CONFIG = new SinkConfig(new DatabaseSettings("jdbc:postgresql://db/postgres", "u", "p"),
             new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092")), "profiles", "dlt", "group", 500,
-            Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5), null);
+            Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5));
     private static final Batch BATCH = new Batch(List.of(), Map.of());
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -37,6 +37,10 @@ class RetryingProfileWriterTest {
     private final List<Duration> waits = new ArrayList<>();
 
     private RetryingProfileWriter failingWith(SQLException error) {
+        return failingWith(error, CONFIG);
+    }
+
+    private RetryingProfileWriter failingWith(SQLException error, SinkConfig config) {
         DataSource dataSource = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
@@ -44,8 +48,13 @@ class RetryingProfileWriterTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        return new RetryingProfileWriter(new ProfileWriter(dataSource, "group", SinkConfig.DeleteMode.HARD), CONFIG, health,
+        return new RetryingProfileWriter(new ProfileWriter(dataSource, "group", SinkConfig.DeleteMode.HARD), config, health,
                 new SinkMetrics(registry));
+    }
+
+    private static SinkConfig withRetry(Duration first, Duration max, double jitter) {
+        return new SinkConfig(CONFIG.database(), CONFIG.kafka(), "profiles", "dlt", "group", 500, Duration.ZERO,
+                SinkConfig.DeleteMode.HARD, 1, first, max, jitter, null);
     }
 
     /** True the first {@code times} times it is asked, then false: the caller gives up. */
@@ -63,6 +72,33 @@ class RetryingProfileWriterTest {
         assertThat(written).isNull();
         assertThat(waits).hasSize(3).allSatisfy(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5)));
         assertThat(registry.get("usersync.sink.retries").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldWaitTheConfiguredBackoffDoublingUpToItsMaximumWhenJitterIsZero() {
+        RetryingProfileWriter writer = failingWith(new SQLTransientConnectionException("connection refused"),
+                withRetry(Duration.ofMillis(50), Duration.ofMillis(300), 0));
+
+        writer.write(BATCH, (write, error) -> { }, trueFor(6), waits::add);
+
+        assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
+                Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300));
+    }
+
+    @Test
+    void shouldDrawEachWaitFromTheJitteredPartOfItsCeiling() {
+        RetryingProfileWriter writer = failingWith(new SQLTransientConnectionException("connection refused"),
+                withRetry(Duration.ofMillis(200), Duration.ofMillis(1600), 0.25));
+
+        writer.write(BATCH, (write, error) -> { }, trueFor(200), waits::add);
+
+        long[] ceilings = {200, 400, 800, 1600};
+        for (int i = 0; i < waits.size(); i++) {
+            long ceiling = ceilings[Math.min(i, ceilings.length - 1)];
+            assertThat(waits.get(i).toMillis()).as("wait %d", i).isBetween(ceiling - ceiling / 4, ceiling);
+        }
+        // 196 waits at the 1600 ms ceiling drawn from 401 values: not all the same, so jitter is applied.
+        assertThat(waits.subList(4, waits.size()).stream().distinct().count()).isGreaterThan(1);
     }
 
     @Test

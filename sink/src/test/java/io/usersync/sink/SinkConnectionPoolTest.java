@@ -47,6 +47,6 @@ class SinkConnectionPoolTest {
     private static SinkConfig config() {
         return new SinkConfig(new DatabaseSettings("jdbc:postgresql://db/postgres", "u", "p"),
                 new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092")), "profiles", "dlt", "group", 500,
-                Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5), null);
+                Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 }

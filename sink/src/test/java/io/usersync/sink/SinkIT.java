@@ -314,7 +314,7 @@ class SinkIT {
                 KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()),
                 profiles, deadLetters, "sink-" + database.name(), SinkConfig.DEFAULT_BATCH_SIZE,
                 SinkConfig.DEFAULT_BATCH_AGE, SinkConfig.DeleteMode.HARD, 2, SinkConfig.DEFAULT_RETRY_BACKOFF,
-                Duration.ofSeconds(1), null);
+                Duration.ofSeconds(1));
     }
 
     private static List<Change> changes(String prefix, int count, long firstLsn) {

@@ -15,7 +15,7 @@ class SinkStageTest {
 
     private static final SinkConfig CONFIG = new SinkConfig(new DatabaseSettings("jdbc:postgresql://db/postgres", "u", "p"),
             KafkaClientSettings.bootstrapServers("broker:9092"), "profiles", "dlt", "usersync-sink", 500,
-            Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5), null);
+            Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, Duration.ofMillis(100), Duration.ofSeconds(5));
 
     @Test
     void shouldJoinAsAStaticMemberWithTheInstanceId() {

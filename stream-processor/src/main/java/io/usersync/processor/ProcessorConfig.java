@@ -128,6 +128,12 @@ public record ProcessorConfig(
             // Static membership: Kafka Streams makes one id per stream thread of it (suffix -1, -2, ...).
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), groupInstanceId);
         }
+        // The global store's processor too (Kafka 5.0's default; until then Streams warns at every start): it skips
+        // unreadable profiles itself, so only a bug would reach the handler, as a dead letter instead of a stop.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Streams' partition assignor builds a second StreamsConfig from the main consumer's settings, which warns the
+        // same unless the setting reaches that consumer too.
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         if (stateDirectory != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
         }

@@ -50,4 +50,15 @@ class ProcessorConfigTest {
         assertThat(config.streamsProperties())
                 .doesNotContainKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
     }
+
+    /** Kafka Streams warns at every start of a StreamsConfig without it, the assignor's of the main consumer included. */
+    @Test
+    void shouldEnableTheProcessingExceptionHandlerForTheGlobalThreadInEveryStreamsConfig() {
+        Properties props = ProcessorConfig.defaults("broker:9092", 1, Path.of("target", "streams")).streamsProperties();
+        StreamsConfig streams = new StreamsConfig(props);
+
+        assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(streams.getMainConsumerConfigs("usersync-processor", "client", 0))
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.usersync.app.logging.LogFormat;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -47,14 +48,14 @@ public record AppConfig(
     }
 
     /**
-     * This process: what it runs, where it keeps its data, the ports of its embedded servers, and its id
-     * ({@code USERSYNC_INSTANCE_ID}; empty until {@code run.InstanceId} takes the one kept in the data directory).
+     * This process: what it runs, where it keeps its data, the ports of its embedded servers, how it logs, and
+     * its id ({@code USERSYNC_INSTANCE_ID}; empty until {@code run.InstanceId} takes the one kept in the data directory).
      */
     public record Instance(Path dataDir, Set<Stage> stages, int partitions, int embeddedDbPort, int embeddedKafkaPort,
-            Optional<String> instanceId) {
+            LogFormat logFormat, Optional<String> instanceId) {
 
         public Instance withInstanceId(String id) {
-            return new Instance(dataDir, stages, partitions, embeddedDbPort, embeddedKafkaPort, Optional.of(id));
+            return new Instance(dataDir, stages, partitions, embeddedDbPort, embeddedKafkaPort, logFormat, Optional.of(id));
         }
     }
 
@@ -64,17 +65,27 @@ public record AppConfig(
     public record Processor(String applicationId, Duration commitInterval, boolean keepReleasedUsernames) {
     }
 
-    public record Sink(String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode) {
+    /** @param retryInitial first wait after a transient database failure; doubles up to {@code retryMax} */
+    public record Sink(String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode, Duration retryInitial,
+            Duration retryMax, double retryJitter) {
     }
 
-    /** Dead-letter alerts and reconciles. */
-    public record Operations(Optional<URI> alertWebhookUrl, Duration alertWindow, Duration reconcileInterval,
-            Duration reconcileGrace) {
+    /**
+     * Dead-letter alerts and redrives, and reconciles.
+     *
+     * @param alertMinDeadLetters  dead letters of one stage and reason a window must hold to be alerted
+     * @param alertWebhookAttempts webhook attempts per alert before it is dropped
+     * @param maxRedrives          times a dead letter may be redriven
+     */
+    public record Operations(Optional<URI> alertWebhookUrl, Duration alertWindow, int alertMinDeadLetters,
+            int alertWebhookAttempts, int maxRedrives, Duration reconcileInterval, Duration reconcileGrace) {
 
         @Override
         public String toString() {
             return "Operations[alertWebhookUrl=" + alertWebhookUrl.map(url -> "****") + ", alertWindow=" + alertWindow
-                    + ", reconcileInterval=" + reconcileInterval + ", reconcileGrace=" + reconcileGrace + "]";
+                    + ", alertMinDeadLetters=" + alertMinDeadLetters + ", alertWebhookAttempts=" + alertWebhookAttempts
+                    + ", maxRedrives=" + maxRedrives + ", reconcileInterval=" + reconcileInterval
+                    + ", reconcileGrace=" + reconcileGrace + "]";
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.usersync.app.config.AppConfig.Stage;
+import io.usersync.app.logging.LogFormat;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -76,13 +77,14 @@ public final class ConfigLoader {
                 millis(Setting.CAPTURE_POLL_INTERVAL_MS), DebeziumVariables.read(environment, overrides, problems));
         AppConfig.Processor processor = new AppConfig.Processor(text(Setting.PROCESSOR_APPLICATION_ID),
                 millis(Setting.PROCESSOR_COMMIT_INTERVAL_MS), bool(Setting.KEEP_RELEASED_USERNAMES));
-        AppConfig.Sink sink = new AppConfig.Sink(text(Setting.SINK_GROUP_ID), positive(Setting.SINK_BATCH_SIZE, 100_000),
-                millis(Setting.SINK_BATCH_AGE_MS), deleteMode());
+        AppConfig.Sink sink = sink();
         AppConfig.Operations operations = new AppConfig.Operations(
                 optional(Setting.ALERT_WEBHOOK_URL).flatMap(url -> httpUri(Setting.ALERT_WEBHOOK_URL, url)),
-                seconds(Setting.ALERT_WINDOW_S), seconds(Setting.RECONCILE_INTERVAL_S), seconds(Setting.RECONCILE_GRACE_S));
+                seconds(Setting.ALERT_WINDOW_S), positive(Setting.ALERT_MIN_DEAD_LETTERS, 1_000_000),
+                positive(Setting.ALERT_WEBHOOK_ATTEMPTS, 100), positive(Setting.DLT_MAX_REDRIVES, 1000),
+                seconds(Setting.RECONCILE_INTERVAL_S), seconds(Setting.RECONCILE_GRACE_S));
         AppConfig.Instance instance = new AppConfig.Instance(dataDir, stages, partitions, port(Setting.EMBEDDED_DB_PORT),
-                port(Setting.EMBEDDED_KAFKA_PORT), instanceId());
+                port(Setting.EMBEDDED_KAFKA_PORT), logFormat(), instanceId());
         AppConfig config = new AppConfig(dbUrl.map(url -> new DatabaseSettings(url, dbUser, dbPassword)), kafka, http,
                 instance, capture, processor, sink, operations, effective);
         if (!problems.isEmpty()) {
@@ -258,6 +260,48 @@ public final class ConfigLoader {
             problems.add(Setting.STAGES.variable() + " names no stage; use capture,process,sink or a part of it.");
         }
         return stages;
+    }
+
+    private AppConfig.Sink sink() {
+        Duration retryInitial = millis(Setting.SINK_RETRY_INITIAL_MS);
+        Duration retryMax = millis(Setting.SINK_RETRY_MAX_MS);
+        if (retryInitial.isZero() && problems.stream().noneMatch(p -> p.startsWith(Setting.SINK_RETRY_INITIAL_MS.variable()))) {
+            problems.add(Setting.SINK_RETRY_INITIAL_MS.variable() + " must be at least 1 ms: retrying at once would hammer"
+                    + " a database that is down.");
+            retryInitial = SinkConfig.DEFAULT_RETRY_BACKOFF;
+        }
+        if (retryMax.compareTo(retryInitial) < 0) {
+            problems.add(Setting.SINK_RETRY_MAX_MS.variable() + " must be at least " + Setting.SINK_RETRY_INITIAL_MS.variable()
+                    + " (" + retryInitial.toMillis() + " ms); got '" + retryMax.toMillis() + "'.");
+            retryMax = retryInitial;
+        }
+        return new AppConfig.Sink(text(Setting.SINK_GROUP_ID), positive(Setting.SINK_BATCH_SIZE, 100_000),
+                millis(Setting.SINK_BATCH_AGE_MS), deleteMode(), retryInitial, retryMax, fraction(Setting.SINK_RETRY_JITTER));
+    }
+
+    private double fraction(Setting setting) {
+        String value = raw(setting);
+        try {
+            double fraction = Double.parseDouble(value);
+            if (fraction >= 0 && fraction <= 1) {
+                return fraction;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(setting.variable() + " must be a number from 0 to 1, like 0.5; got '" + value + "'.");
+        return Double.parseDouble(setting.defaultValue());
+    }
+
+    private LogFormat logFormat() {
+        String value = raw(Setting.LOG_FORMAT);
+        try {
+            return LogFormat.parse(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(Setting.LOG_FORMAT.variable() + " must be plain or json; got '" + value + "'. Fix: unset it for"
+                    + " lines of text, or set it to json for one JSON object per line.");
+            return LogFormat.PLAIN;
+        }
     }
 
     private DeleteMode deleteMode() {

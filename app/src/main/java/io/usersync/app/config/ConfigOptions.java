@@ -3,6 +3,7 @@ package io.usersync.app.config;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.usersync.app.logging.LogOutput;
 import picocli.CommandLine.Option;
 
 /** Flags shared by the commands; each overrides the environment variable it names. */
@@ -44,7 +45,20 @@ public final class ConfigOptions {
         }
     }
 
+    /**
+     * The configuration of the environment and these flags. Every command that takes them loads it first, so this
+     * is where the log takes {@code USERSYNC_LOG_FORMAT}'s format; until then it is logback.xml's plain text.
+     */
     public AppConfig load() {
-        return ConfigLoader.load(System.getenv(), overrides());
+        return load(Map.of());
+    }
+
+    /** As {@link #load()}, with a command's own flags that stand for settings; they win over the shared ones. */
+    public AppConfig load(Map<String, String> commandOverrides) {
+        Map<String, String> overrides = overrides();
+        overrides.putAll(commandOverrides);
+        AppConfig config = ConfigLoader.load(System.getenv(), overrides);
+        LogOutput.toStandardError(config.instance().logFormat());
+        return config;
     }
 }

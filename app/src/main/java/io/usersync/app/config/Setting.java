@@ -3,6 +3,9 @@ package io.usersync.app.config;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.usersync.app.deadletter.AlertAggregator;
+import io.usersync.app.deadletter.Redrive;
+import io.usersync.app.deadletter.WebhookNotifier;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
@@ -61,9 +64,24 @@ public enum Setting {
     SINK_DELETE_MODE("USERSYNC_SINK_DELETE_MODE",
             SinkConfig.DEFAULT_DELETE_MODE.name().toLowerCase(Locale.ROOT), false,
             "hard: delete the row; soft: keep it with deleted_at set and personal data cleared"),
+    SINK_RETRY_INITIAL_MS("USERSYNC_SINK_RETRY_INITIAL_MS", millis(SinkConfig.DEFAULT_RETRY_BACKOFF), false,
+            "the sink's first wait after a transient database failure; each next wait doubles"),
+    SINK_RETRY_MAX_MS("USERSYNC_SINK_RETRY_MAX_MS", millis(SinkConfig.DEFAULT_MAX_RETRY_BACKOFF), false,
+            "the sink's longest wait between two attempts; at least USERSYNC_SINK_RETRY_INITIAL_MS"),
+    SINK_RETRY_JITTER("USERSYNC_SINK_RETRY_JITTER", Double.toString(SinkConfig.DEFAULT_RETRY_JITTER), false,
+            "0 to 1: each wait is drawn from [w * (1 - jitter), w]; 0 waits exactly w, so sinks retry in step"),
     ALERT_WEBHOOK_URL("USERSYNC_ALERT_WEBHOOK_URL", null, true,
             "Slack-compatible webhook the alerts command posts dead-letter alerts to"),
     ALERT_WINDOW_S("USERSYNC_ALERT_WINDOW_S", "60", false, "alerts aggregate dead letters per stage and reason this long"),
+    ALERT_MIN_DEAD_LETTERS("USERSYNC_ALERT_MIN_DEAD_LETTERS", Integer.toString(AlertAggregator.DEFAULT_MIN_DEAD_LETTERS),
+            false, "a stage and reason is alerted only when a window holds at least this many dead letters"),
+    ALERT_WEBHOOK_ATTEMPTS("USERSYNC_ALERT_WEBHOOK_ATTEMPTS", Integer.toString(WebhookNotifier.DEFAULT_ATTEMPTS), false,
+            "webhook attempts per alert (backoff from 1 s, doubling) before it is dropped and logged"),
+    DLT_MAX_REDRIVES("USERSYNC_DLT_MAX_REDRIVES", Integer.toString(Redrive.DEFAULT_MAX_REDRIVES), false,
+            "dlt redrive refuses a dead letter already redriven this many times (its attempt header)"),
+    LOG_FORMAT("USERSYNC_LOG_FORMAT", "plain", false,
+            "plain: a line of text per event; json: a JSON object per line, with stage, topic, partition, offset and"
+                    + " user_id as fields where a line has them"),
     RECONCILE_INTERVAL_S("USERSYNC_RECONCILE_INTERVAL_S", "600", false,
             "seconds between reconciles inside run (with the sink stage); 0 turns them off"),
     RECONCILE_GRACE_S("USERSYNC_RECONCILE_GRACE_S", Long.toString(Reconciler.DEFAULT_GRACE_SECONDS), false,

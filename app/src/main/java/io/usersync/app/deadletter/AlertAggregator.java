@@ -9,9 +9,13 @@ import java.util.Map;
 
 /**
  * Folds dead letters into one alert per stage and reason per window, so a burst of ten thousand failures
- * becomes a handful of messages. Knows nothing of Kafka or HTTP.
+ * becomes a handful of messages; a stage and reason with fewer dead letters in the window than the threshold
+ * raises none (each dead letter is still logged). Knows nothing of Kafka or HTTP.
  */
 public final class AlertAggregator {
+
+    /** Every dead letter is worth an alert unless the operator says otherwise. */
+    public static final int DEFAULT_MIN_DEAD_LETTERS = 1;
 
     private static final int SAMPLE_IDS = 5;
 
@@ -26,11 +30,21 @@ public final class AlertAggregator {
     }
 
     private final Duration window;
+    private final int minDeadLetters;
     private final Map<Key, Tally> tallies = new LinkedHashMap<>();
     private Instant windowStart;
 
     public AlertAggregator(Duration window) {
+        this(window, DEFAULT_MIN_DEAD_LETTERS);
+    }
+
+    /** @param minDeadLetters dead letters of one stage and reason a window must hold to be alerted */
+    public AlertAggregator(Duration window, int minDeadLetters) {
+        if (minDeadLetters < 1) {
+            throw new IllegalArgumentException("minDeadLetters must be at least 1");
+        }
         this.window = window;
+        this.minDeadLetters = minDeadLetters;
     }
 
     public void add(DeadLetterRecord letter, Instant now) {
@@ -59,10 +73,15 @@ public final class AlertAggregator {
         return tallies.isEmpty();
     }
 
+    /** The window's alerts, those of at least the threshold's dead letters; empties the window. */
     public List<Alert> drain() {
         List<Alert> alerts = new ArrayList<>();
-        tallies.forEach((key, tally) -> alerts.add(new Alert(key.stage(), key.reason(), tally.count, tally.firstSeen,
-                tally.lastSeen, List.copyOf(tally.userIds))));
+        tallies.forEach((key, tally) -> {
+            if (tally.count >= minDeadLetters) {
+                alerts.add(new Alert(key.stage(), key.reason(), tally.count, tally.firstSeen, tally.lastSeen,
+                        List.copyOf(tally.userIds)));
+            }
+        });
         tallies.clear();
         return alerts;
     }

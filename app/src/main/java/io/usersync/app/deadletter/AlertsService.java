@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Turns the dead-letter topic into alerts: one structured log line per dead letter, and per window one
@@ -41,13 +42,19 @@ public final class AlertsService implements AutoCloseable {
     private volatile boolean running = true;
 
     public AlertsService(KafkaClientSettings kafka, String topic, Duration window, WebhookNotifier notifier) {
+        this(kafka, topic, window, AlertAggregator.DEFAULT_MIN_DEAD_LETTERS, notifier);
+    }
+
+    /** @param minDeadLetters dead letters of one stage and reason a window must hold to be alerted */
+    public AlertsService(KafkaClientSettings kafka, String topic, Duration window, int minDeadLetters,
+            WebhookNotifier notifier) {
         this.consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
-        this.aggregator = new AlertAggregator(window);
+        this.aggregator = new AlertAggregator(window, minDeadLetters);
         this.notifier = notifier;
         this.clock = Clock.systemUTC();
         this.thread = new Thread(this::run, "usersync-alerts");
@@ -73,8 +80,11 @@ public final class AlertsService implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     DeadLetterRecord letter = DeadLetterRecord.of(record);
-                    log.warn("dead-letter stage={} reason={} user={} source={} attempt={} dlt={}", letter.stage(), letter.reason(),
-                            letter.key(), letter.source(), letter.attempt(), letter.id());
+                    log.atWarn().addKeyValue(LogFields.STAGE, letter.stage()).addKeyValue(LogFields.TOPIC, record.topic())
+                            .addKeyValue(LogFields.PARTITION, record.partition()).addKeyValue(LogFields.OFFSET, record.offset())
+                            .addKeyValue(LogFields.USER_ID, letter.key())
+                            .log("dead-letter stage={} reason={} user={} source={} attempt={} dlt={}", letter.stage(),
+                                    letter.reason(), letter.key(), letter.source(), letter.attempt(), letter.id());
                     aggregator.add(letter, clock.instant());
                 }
                 if (aggregator.due(clock.instant())) {

@@ -32,9 +32,13 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  *
  * <p>Headers are written by whoever can produce to the dead-letter topic, so {@code source.topic} is not
  * trusted: only the topics the stages consume are redriven to. A forged one ({@code __consumer_offsets},
- * capture's offsets, a Kafka Streams changelog, any other topic) is refused, reported and not claimed.
+ * capture's offsets, a Kafka Streams changelog, any other topic) is refused, reported and not claimed. So is
+ * a dead letter already redriven the most times allowed: its input fails however often it is sent again.
  */
 public final class Redrive {
+
+    /** Redrives of one input before it is left for a person: the cause was not what the redrives fixed. */
+    public static final int DEFAULT_MAX_REDRIVES = 3;
 
     private static final Logger log = LoggerFactory.getLogger(Redrive.class);
 
@@ -54,12 +58,19 @@ public final class Redrive {
     private final DataSource database;
     private final KafkaClientSettings kafka;
     private final Set<String> pipelineTopics;
+    private final int maxRedrives;
 
     /** @param pipelineTopics the topics the stages consume: the only ones a dead letter goes back to */
     public Redrive(DataSource database, KafkaClientSettings kafka, Set<String> pipelineTopics) {
+        this(database, kafka, pipelineTopics, DEFAULT_MAX_REDRIVES);
+    }
+
+    /** @param maxRedrives times one input may be redriven; a dead letter of a later attempt is refused */
+    public Redrive(DataSource database, KafkaClientSettings kafka, Set<String> pipelineTopics, int maxRedrives) {
         this.database = database;
         this.kafka = kafka;
         this.pipelineTopics = Set.copyOf(pipelineTopics);
+        this.maxRedrives = maxRedrives;
     }
 
     public Result redrive(List<DeadLetterRecord> letters) throws SQLException, InterruptedException {
@@ -73,7 +84,7 @@ public final class Redrive {
                         ProducerConfig.ACKS_CONFIG, "all")), new StringSerializer(), new ByteArraySerializer())) {
             connection.setAutoCommit(false);
             for (DeadLetterRecord letter : letters) {
-                Refusal refusal = refusal(letter);
+                Refusal refusal = refusal(letter, pipelineTopics, maxRedrives);
                 if (refusal != null) {
                     log.warn("Dead letter {} not redriven: {}", refusal.id(), refusal.why());
                     refused.add(refusal);
@@ -114,13 +125,19 @@ public final class Redrive {
         return record;
     }
 
-    private Refusal refusal(DeadLetterRecord letter) {
+    /** Why the letter is not redriven; null when it may be. */
+    static Refusal refusal(DeadLetterRecord letter, Set<String> pipelineTopics, int maxRedrives) {
         if (letter.sourceTopic() == null) {
             return new Refusal(letter.id(), null, "it has no source.topic header");
         }
         if (!pipelineTopics.contains(letter.sourceTopic())) {
             return new Refusal(letter.id(), letter.sourceTopic(), "its source.topic '" + letter.sourceTopic()
                     + "' is not a topic the pipeline consumes " + new TreeSet<>(pipelineTopics));
+        }
+        // Attempt 1 is the first failure, so a dead letter of attempt n has been redriven n - 1 times.
+        if (letter.attempt() - 1 >= maxRedrives) {
+            return new Refusal(letter.id(), letter.sourceTopic(), "it was redriven " + (letter.attempt() - 1)
+                    + " times and failed again; fix the cause, or raise USERSYNC_DLT_MAX_REDRIVES (" + maxRedrives + ")");
         }
         return null;
     }

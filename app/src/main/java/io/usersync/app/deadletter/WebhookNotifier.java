@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 /** POSTs alerts to a webhook, retrying with exponential backoff; gives up after a number of attempts. */
 public final class WebhookNotifier {
 
+    public static final int DEFAULT_ATTEMPTS = 5;
+
     private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

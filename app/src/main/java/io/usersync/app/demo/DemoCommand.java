@@ -1,5 +1,7 @@
 package io.usersync.app.demo;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +26,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.config.Setting;
+import io.usersync.app.logging.LogOutput;
 import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.app.run.Application;
@@ -63,6 +66,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "where the embedded servers keep their data (default: a new temporary directory)")
     Path dataDir;
 
+    @Option(names = "--log-file", description = "where the pipeline's log goes (default ${DEFAULT-VALUE}, replaced each run)",
+            defaultValue = "usersync-demo.log")
+    Path logFile;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> environment = new HashMap<>(System.getenv());
@@ -70,10 +77,11 @@ public final class DemoCommand implements Callable<Integer> {
         // The demo always runs on its in-process broker, which speaks PLAINTEXT: no client settings of a cluster.
         environment.keySet().removeIf(KafkaClientSettings::isClientVariable);
         try (ScratchDirectory directory = ScratchDirectory.givenOrTemporary(dataDir, "usersync-demo-");
-                Application application = Application.start(ConfigLoader.load(environment, Map.of(
+                Application application = Application.start(logToFile(ConfigLoader.load(environment, Map.of(
                         Setting.DATA_DIR.variable(), directory.path().toString(),
-                        Setting.HTTP_PORT.variable(), Integer.toString(httpPort))));
+                        Setting.HTTP_PORT.variable(), Integer.toString(httpPort)))));
                 Connection connection = application.database().getConnection()) {
+            printWhereThingsRun(application);
             WarmUp.awaitHealthy(application);
             System.out.printf("Dashboard: %s%n", application.dashboardUrl());
             System.out.printf("Pipeline warmed up in %.1f s%n", WarmUp.sendOneUserThrough(connection).toMillis() / 1e3);
@@ -103,6 +111,26 @@ public final class DemoCommand implements Callable<Integer> {
             // A minute per call: each call paces from its own start, so short calls would run ahead of the rate.
             signUps.insert(connection, trickle * 60, trickle);
         }
+    }
+
+    /**
+     * The terminal is for a person: the pipeline's log, warnings of its start and stop included, goes to a file
+     * (in the configured format), and the demo prints only where things run, its progress and the summary.
+     */
+    private AppConfig logToFile(AppConfig config) throws IOException {
+        Files.deleteIfExists(logFile);
+        LogOutput.toFile(logFile, config.instance().logFormat());
+        System.out.printf("Starting PostgreSQL, Kafka and the pipeline in this process; their log: %s%n",
+                logFile.toAbsolutePath());
+        return config;
+    }
+
+    private static void printWhereThingsRun(Application application) {
+        AppConfig config = application.config();
+        DatabaseSettings database = config.database().orElseThrow();
+        System.out.printf("  %-11s %s%n", "PostgreSQL", database.jdbcUrl());
+        System.out.printf("  %-11s %s%n", "Kafka", config.kafkaBootstrapServers().orElseThrow());
+        System.out.printf("  %-11s http://127.0.0.1:%d/health, /metrics%n", "Operations", application.httpPort());
     }
 
     /**

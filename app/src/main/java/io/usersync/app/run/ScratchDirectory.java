@@ -8,7 +8,9 @@ import java.util.stream.Stream;
 
 /**
  * A data directory a command makes for its own embedded servers and removes when it ends, so that runs of
- * the demo or the bench do not pile up in the temporary folder; or one the user named, which stays.
+ * the demo or the bench do not pile up; or one the user named, which stays. It is made in the user's cache
+ * folder, not the OS temp folder: Kafka Streams keeps its state in it and rightly warns of a state directory
+ * the OS may clear.
  */
 public final class ScratchDirectory implements AutoCloseable {
 
@@ -22,7 +24,17 @@ public final class ScratchDirectory implements AutoCloseable {
 
     /** The directory the user named, kept afterwards; or, when none, a new temporary one removed on close. */
     public static ScratchDirectory givenOrTemporary(Path given, String prefix) throws IOException {
-        return given != null ? new ScratchDirectory(given, false) : new ScratchDirectory(Files.createTempDirectory(prefix), true);
+        if (given != null) {
+            return new ScratchDirectory(given, false);
+        }
+        Path root = Files.createDirectories(root(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home")));
+        return new ScratchDirectory(Files.createTempDirectory(root, prefix), true);
+    }
+
+    /** {@code $XDG_CACHE_HOME/usersync}, else {@code ~/.cache/usersync}. */
+    static Path root(String xdgCacheHome, String userHome) {
+        Path cache = xdgCacheHome != null && !xdgCacheHome.isBlank() ? Path.of(xdgCacheHome) : Path.of(userHome, ".cache");
+        return cache.resolve("usersync");
     }
 
     public Path path() {

@@ -10,8 +10,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.usersync.app.config.AppConfig.Stage;
+import io.usersync.app.logging.LogFormat;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.schemas.database.DatabaseSettings;
+import io.usersync.sink.SinkConfig;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
 class ConfigLoaderTest {
@@ -320,5 +322,63 @@ class ConfigLoaderTest {
                 .contains("USERSYNC_CAPTURE_DEBEZIUM_SNAPSHOT_FETCH_SIZE=20000")
                 .doesNotContain("ssl-password-5")
                 .doesNotContain("client-key.pk8");
+    }
+
+    @Test
+    void shouldStopStartUpOnAnUnknownLogFormatNamingTheVariableAndTheFix() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_LOG_FORMAT", "xml"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("USERSYNC_LOG_FORMAT must be plain or json; got 'xml'")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void shouldLogPlainTextUnlessJsonIsAsked() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).instance().logFormat()).isEqualTo(LogFormat.PLAIN);
+        assertThat(ConfigLoader.load(Map.of("USERSYNC_LOG_FORMAT", "JSON"), Map.of()).instance().logFormat())
+                .isEqualTo(LogFormat.JSON);
+    }
+
+    @Test
+    void shouldGiveTheSinkTheConfiguredBackoff() {
+        SinkConfig sink = StageConfigs.sink(ConfigLoader.load(Map.of("USERSYNC_SINK_RETRY_INITIAL_MS", "250",
+                "USERSYNC_SINK_RETRY_MAX_MS", "30000", "USERSYNC_SINK_RETRY_JITTER", "0.2"), Map.of())
+                .withDatabase(new DatabaseSettings("jdbc:postgresql://db:5432/postgres", "postgres", "")));
+
+        assertThat(sink.retryBackoff()).isEqualTo(Duration.ofMillis(250));
+        assertThat(sink.maxRetryBackoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(sink.retryJitter()).isEqualTo(0.2);
+    }
+
+    @Test
+    void shouldReportEveryInvalidRetrySettingAtOnce() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_SINK_RETRY_INITIAL_MS", "0",
+                "USERSYNC_SINK_RETRY_JITTER", "1.5", "USERSYNC_ALERT_MIN_DEAD_LETTERS", "0",
+                "USERSYNC_ALERT_WEBHOOK_ATTEMPTS", "many", "USERSYNC_DLT_MAX_REDRIVES", "-1"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(5))
+                .hasMessageContaining("USERSYNC_SINK_RETRY_INITIAL_MS must be at least 1 ms")
+                .hasMessageContaining("USERSYNC_SINK_RETRY_JITTER must be a number from 0 to 1, like 0.5; got '1.5'")
+                .hasMessageContaining("USERSYNC_ALERT_MIN_DEAD_LETTERS must be a whole number from 1")
+                .hasMessageContaining("USERSYNC_ALERT_WEBHOOK_ATTEMPTS must be a whole number from 1")
+                .hasMessageContaining("USERSYNC_DLT_MAX_REDRIVES must be a whole number from 1");
+    }
+
+    @Test
+    void shouldRefuseAMaximumBackoffBelowTheFirst() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_SINK_RETRY_INITIAL_MS", "2000",
+                "USERSYNC_SINK_RETRY_MAX_MS", "1000"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("USERSYNC_SINK_RETRY_MAX_MS must be at least USERSYNC_SINK_RETRY_INITIAL_MS (2000 ms)");
+    }
+
+    @Test
+    void shouldReadTheAlertAndRedriveSettings() {
+        AppConfig.Operations operations = ConfigLoader.load(Map.of("USERSYNC_ALERT_MIN_DEAD_LETTERS", "10",
+                "USERSYNC_ALERT_WEBHOOK_ATTEMPTS", "2", "USERSYNC_DLT_MAX_REDRIVES", "5"), Map.of()).operations();
+
+        assertThat(operations.alertMinDeadLetters()).isEqualTo(10);
+        assertThat(operations.alertWebhookAttempts()).isEqualTo(2);
+        assertThat(operations.maxRedrives()).isEqualTo(5);
     }
 }

@@ -50,6 +50,7 @@ class SettingDefaultsTest {
         assertThat(sink.deleteMode()).isEqualTo(SinkConfig.DEFAULT_DELETE_MODE);
         assertThat(sink.retryBackoff()).isEqualTo(SinkConfig.DEFAULT_RETRY_BACKOFF);
         assertThat(sink.maxRetryBackoff()).isEqualTo(SinkConfig.DEFAULT_MAX_RETRY_BACKOFF);
+        assertThat(sink.retryJitter()).isEqualTo(SinkConfig.DEFAULT_RETRY_JITTER);
     }
 
     @Test

@@ -20,6 +20,21 @@ class AlertAggregatorTest {
     }
 
     @Test
+    void shouldAlertOnlyTheStagesAndReasonsWithAtLeastTheThresholdsDeadLettersInAWindow() {
+        AlertAggregator threshold = new AlertAggregator(Duration.ofSeconds(60), 3);
+        for (int i = 0; i < 3; i++) {
+            threshold.add(letter("sink", "rejected-by-database", "user-" + i, T0), T0);
+        }
+        threshold.add(letter("stream-processor", "not-json", null, T0), T0);
+        threshold.add(letter("stream-processor", "not-json", null, T0), T0);
+
+        List<Alert> alerts = threshold.drain();
+
+        assertThat(alerts).extracting(Alert::reason).containsExactly("rejected-by-database");
+        assertThat(threshold.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldFoldABurstIntoOneAlertPerStageAndReasonWithItsCount() {
         for (int i = 0; i < 10_000; i++) {
             aggregator.add(letter("sink", "rejected-by-database", "user-" + i, T0.plusMillis(i)), T0);

@@ -28,4 +28,17 @@ class ScratchDirectoryTest {
         }
         assertThat(given.resolve("data")).hasContent("kept");
     }
+
+    @Test
+    void shouldMakeATemporaryDirectoryOutsideTheOsTempFolder() throws Exception {
+        try (ScratchDirectory scratch = ScratchDirectory.givenOrTemporary(null, "usersync-test-")) {
+            assertThat(scratch.path().toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())).isFalse();
+        }
+    }
+
+    @Test
+    void shouldPutScratchDirectoriesInTheUsersCacheFolder() {
+        assertThat(ScratchDirectory.root("/var/cache/me", "/home/me")).isEqualTo(Path.of("/var/cache/me/usersync"));
+        assertThat(ScratchDirectory.root(null, "/home/me")).isEqualTo(Path.of("/home/me/.cache/usersync"));
+    }
 }

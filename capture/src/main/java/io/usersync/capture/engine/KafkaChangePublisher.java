@@ -28,6 +28,8 @@ import io.debezium.DebeziumException;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.usersync.capture.CaptureConfig;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Publishes each batch of {@code auth.users} changes to the CDC topic (and the snapshot rows of
@@ -156,7 +158,9 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         }
         sends.add(producer.send(CaptureDeadLetter.recordTooLarge(deadLetterTopic, key, record.destination(), lsn, bytes,
                 maxRequestSize, published, emptied, clock.instant())));
-        log.warn("Change of {} at LSN {} for {} is {} bytes, over max.request.size {}: {}; dead letter to {}",
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_CAPTURE).addKeyValue(LogFields.TOPIC, topic)
+                .addKeyValue(LogFields.USER_ID, key)
+                .log("Change of {} at LSN {} for {} is {} bytes, over max.request.size {}: {}; dead letter to {}",
                 key, lsn, topic, bytes, maxRequestSize,
                 published == null ? "not published" : "published without " + emptied.keySet(), deadLetterTopic);
     }

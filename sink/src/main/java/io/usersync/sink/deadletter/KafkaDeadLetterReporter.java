@@ -14,9 +14,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.schemas.logging.LogFields;
 import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.sink.batch.ProfileWrite;
 import io.usersync.sink.write.Failure;
@@ -70,8 +72,16 @@ public final class KafkaDeadLetterReporter implements DeadLetterReporter, AutoCl
             throw new IllegalStateException("dead-letter topic " + topic + " did not take a record", e.getCause());
         }
         // A key that is not a user id may be anything, an email among them: it is not logged.
-        log.warn("Profile of user {} at {}@{} sent to {}: {}", DeadLetterReasons.KEY_NOT_A_UUID.equals(reason) ? "(key not a UUID)"
-                : write.userId(), write.partition(), write.offset(), topic, reason);
+        boolean userId = !DeadLetterReasons.KEY_NOT_A_UUID.equals(reason);
+        LoggingEventBuilder line = log.atWarn().addKeyValue(LogFields.STAGE, STAGE)
+                .addKeyValue(LogFields.TOPIC, write.partition().topic())
+                .addKeyValue(LogFields.PARTITION, write.partition().partition())
+                .addKeyValue(LogFields.OFFSET, write.offset());
+        if (userId) {
+            line = line.addKeyValue(LogFields.USER_ID, write.userId());
+        }
+        line.log("Profile of user {} at {}@{} sent to {}: {}", userId ? write.userId() : "(key not a UUID)", write.partition(),
+                write.offset(), topic, reason);
     }
 
     /** What the database said, as {@link Failure#describe}: names of the constraint, table and column, no values. */

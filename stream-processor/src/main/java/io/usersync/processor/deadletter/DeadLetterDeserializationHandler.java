@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.deadletter.ErrorDescription;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * A record whose key or value the topology's serdes cannot read goes to the dead-letter topic with its bytes and
@@ -36,7 +37,9 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        log.warn("Record {}-{}@{} cannot be read by task {}: {}; sent to the dead-letter topic", record.topic(),
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.TOPIC, record.topic())
+                .addKeyValue(LogFields.PARTITION, record.partition()).addKeyValue(LogFields.OFFSET, record.offset())
+                .log("Record {}-{}@{} cannot be read by task {}: {}; sent to the dead-letter topic", record.topic(),
                 record.partition(), record.offset(), context.taskId(), ErrorDescription.of(exception));
         DeadLetterHeaders.Source source = new DeadLetterHeaders.Source(record.topic(), record.partition(), record.offset());
         counter.count(REASON);

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.deadletter.ErrorDescription;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * An exception a processor throws for one record sends that record's source bytes to the dead-letter topic with
@@ -37,7 +38,9 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         // The exception's message may quote the record: log where it failed and what it was, not what it said.
-        log.warn("Processor {} of task {} failed on {}-{}@{}: {}; sent to the dead-letter topic", context.processorNodeId(),
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.TOPIC, context.topic())
+                .addKeyValue(LogFields.PARTITION, context.partition()).addKeyValue(LogFields.OFFSET, context.offset())
+                .log("Processor {} of task {} failed on {}-{}@{}: {}; sent to the dead-letter topic", context.processorNodeId(),
                 context.taskId(), context.topic(), context.partition(), context.offset(), ErrorDescription.of(exception));
         // The source record of the task, not the one the failed processor saw: that is what a redrive re-publishes.
         DeadLetterHeaders.Source source = new DeadLetterHeaders.Source(context.topic(), context.partition(), context.offset());

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.usersync.processor.normalize.Metadata;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.deadletter.ErrorDescription;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Inputs the parsers cannot read go to the dead-letter branch of the topology with the original bytes and
@@ -50,7 +51,10 @@ final class DeadLetterBranch {
             Record<String, byte[]> record, ProcessorMetrics metrics) {
         metrics.deadLetter(cause.reason());
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        log.warn("Record {}-{}@{} sent to the dead-letter topic: {}", source.topic(), source.partition(), source.offset(), cause.reason());
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.TOPIC, source.topic())
+                .addKeyValue(LogFields.PARTITION, source.partition()).addKeyValue(LogFields.OFFSET, source.offset())
+                .log("Record {}-{}@{} sent to the dead-letter topic: {}", source.topic(), source.partition(), source.offset(),
+                        cause.reason());
         context.forward(record.withValue(Parsed.<T>deadLetter(record.value()))
                 .withHeaders(headers(cause, source, attempt(record.headers()), Instant.ofEpochMilli(context.currentSystemTimeMs()))));
     }

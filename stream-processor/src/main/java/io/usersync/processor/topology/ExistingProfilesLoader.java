@@ -10,6 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 import io.usersync.schemas.profile.UserProfile;
 
 /**
@@ -63,7 +65,11 @@ final class ExistingProfilesLoader implements Processor<String, byte[], Void, Vo
         metrics.unreadableExistingProfile();
         RecordMetadata source = context.recordMetadata().orElse(null);
         // The error's message names the JSON path and position only (JsonSerde); the key and value may be anything.
-        log.warn("Existing profile at {}-{}@{} skipped: {}{}", source == null ? "?" : source.topic(),
+        log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR)
+                .addKeyValue(LogFields.TOPIC, source == null ? null : source.topic())
+                .addKeyValue(LogFields.PARTITION, source == null ? null : source.partition())
+                .addKeyValue(LogFields.OFFSET, source == null ? null : source.offset())
+                .log("Existing profile at {}-{}@{} skipped: {}{}", source == null ? "?" : source.topic(),
                 source == null ? -1 : source.partition(), source == null ? -1 : source.offset(), why,
                 error == null ? "" : " (" + error.getMessage() + ")");
     }

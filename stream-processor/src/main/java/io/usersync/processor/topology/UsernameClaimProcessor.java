@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import io.usersync.processor.username.ClaimResult;
 import io.usersync.processor.username.ReserveResult;
 import io.usersync.processor.username.UsernameRegistry;
+import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.logging.LogFields;
 
 /**
  * Keyed by username root: the one place where every claim that could collide is decided, so
@@ -72,7 +74,8 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
             assign(record, claim.userId(), taken.username());
         } else if (result instanceof ReserveResult.Conflict conflict) {
             metrics.reservationConflict();
-            log.warn("Username reserved for user {} was already given to user {}", claim.userId(), conflict.owner());
+            log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.USER_ID, claim.userId())
+                    .log("Username reserved for user {} was already given to user {}", claim.userId(), conflict.owner());
         }
     }
 
