@@ -3,13 +3,9 @@ package io.usersync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +20,7 @@ import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.read.ListAppender;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
+import io.usersync.app.run.ScratchDirectory;
 import io.usersync.app.run.WarmUp;
 
 /**
@@ -35,7 +32,7 @@ class QuietRunIT {
 
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private Path dataDir;
+    private ScratchDirectory dataDir;
 
     @BeforeEach
     void useTheProductionLogConfiguration() throws Exception {
@@ -43,19 +40,15 @@ class QuietRunIT {
         log.setContext(context);
         log.start();
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(log);
-        // Not under the OS temp folder, as with run's default ./.usersync: Kafka Streams rightly warns of a state
-        // directory there, which the OS may clear.
-        dataDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "quiet-run-").toAbsolutePath();
+        // Not under the OS temp folder (where a checkout, and with it target/, may be), as with run's default
+        // ./.usersync: Kafka Streams rightly warns of a state directory there, which the OS may clear.
+        dataDir = ScratchDirectory.givenOrTemporary(null, "quiet-run-");
     }
 
     @AfterEach
     void restoreTheTestLogConfiguration() throws Exception {
         configure("logback-test.xml");
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(each);
-            }
-        }
+        dataDir.close();
     }
 
     /** The first start formats the servers' storage; the second finds it, as every later run does. */
@@ -68,7 +61,7 @@ class QuietRunIT {
     }
 
     private void startSyncAUserAndStop() throws Exception {
-        try (Application application = Application.start(ConfigLoader.load(Map.of("USERSYNC_DATA_DIR", dataDir.toString(),
+        try (Application application = Application.start(ConfigLoader.load(Map.of("USERSYNC_DATA_DIR", dataDir.path().toString(),
                 "USERSYNC_HTTP_PORT", "0"), Map.of()))) {
             WarmUp.awaitHealthy(application);
             try (Connection connection = application.database().getConnection()) {
