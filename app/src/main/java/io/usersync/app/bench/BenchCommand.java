@@ -20,6 +20,7 @@ import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.config.ConfigOptions;
 import io.usersync.app.config.Durations;
 import io.usersync.app.config.Setting;
+import io.usersync.app.logging.LogOutput;
 import io.usersync.app.run.EmbeddedServers;
 import io.usersync.app.run.ScratchDirectory;
 import io.usersync.capture.CaptureConfig;
@@ -125,6 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (!config.instance().stages().equals(EnumSet.allOf(AppConfig.Stage.class))) {
             throw new ConfigException(List.of("bench runs every stage in this process; leave USERSYNC_STAGES unset."));
         }
+        // As every command that loads the shared options: the log in USERSYNC_LOG_FORMAT's format.
+        LogOutput.toStandardError(config.instance().logFormat());
         return config;
     }
 
