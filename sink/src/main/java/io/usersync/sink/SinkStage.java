@@ -53,7 +53,7 @@ public final class SinkStage implements AutoCloseable {
         consumerMetrics.bindTo(registry);
         deadLetters = KafkaDeadLetterReporter.create(config.kafka(), config.deadLetterTopic());
         RetryingProfileWriter writer = new RetryingProfileWriter(
-                new ProfileWriter(dataSource, config.groupId(), config.deleteMode()), config, health, metrics);
+                new ProfileWriter(dataSource, config.groupId(), config.deleteMode(), false), config, health, metrics);
         loop = new ProfileConsumerLoop(consumer, config, writer, deadLetters, metrics, health);
         thread = new Thread(loop, "usersync-sink");
         thread.start();

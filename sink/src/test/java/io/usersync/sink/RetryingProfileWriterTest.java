@@ -48,7 +48,7 @@ class RetryingProfileWriterTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        return new RetryingProfileWriter(new ProfileWriter(dataSource, "group", SinkConfig.DeleteMode.HARD), config, health,
+        return new RetryingProfileWriter(new ProfileWriter(dataSource, "group", SinkConfig.DeleteMode.HARD, false), config, health,
                 new SinkMetrics(registry));
     }
 

@@ -124,6 +124,29 @@ class SinkIT {
         assertThat(usernames(database)).containsEntry(id, "newer").containsEntry(sentinel, "sentinel");
     }
 
+    /** The stream processor sends a profile again after a crash; a resync rewrites the row on purpose. */
+    @Test
+    void shouldWriteAProfileSentAgainOnceAndAResyncAtTheSameLsnAgain() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        countWritesPerRow(database);
+        SinkConfig config = config(database);
+        String repeated = UUID.randomUUID().toString();
+        String resynced = UUID.randomUUID().toString();
+        UserProfile profile = profile(new Change(repeated, "repeated", null, 100, false));
+        UserProfile resync = profile(new Change(resynced, "resynced", null, 100, false));
+        send(config, repeated, MAPPER.writeValueAsString(profile));
+        send(config, resynced, MAPPER.writeValueAsString(resync));
+        start(config.withBatchSize(1));
+        awaitApplied(database, config, 2);
+
+        send(config, repeated, MAPPER.writeValueAsString(profile));
+        send(config, resynced, MAPPER.writeValueAsString(resync).replace("\"resync\":false", "\"resync\":true"));
+        awaitApplied(database, config, 4);
+
+        assertThat(writesOf(database, repeated)).isEqualTo(1);
+        assertThat(writesOf(database, resynced)).isEqualTo(2);
+    }
+
     @Test
     void shouldWriteEveryProfileExactlyOnceAcrossRepeatedCrashes() throws Exception {
         TestDatabase database = TestDatabase.migrated(postgres);
@@ -405,6 +428,13 @@ class SinkIT {
                         + "on conflict (id) do update set writes = write_counts.writes + 1; return new; end $$",
                 "create trigger count_writes after insert or update on public.users "
                         + "for each row execute function public.count_write()");
+    }
+
+    private static int writesOf(TestDatabase database, String id) throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select writes from public.write_counts where id = '" + id + "'")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
     }
 
     /** How many rows were written how many times. */

@@ -30,7 +30,10 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param partitions           partitions of the internal username topics; equal to the CDC topic's
  * @param keepReleasedUsernames when true, a deleted user's username stays reserved
  * @param stateDirectory       where the state stores live
- * @param commitInterval       how often Streams commits; with exactly-once this bounds end-to-end latency
+ * @param commitInterval       how often Streams commits: with exactly-once a profile becomes visible only then, so it
+ *                             bounds latency; at least once, it bounds the input a crash makes the processor read again
+ * @param guarantee            at least once (the default: outputs leave at once, a crash can repeat the newest) or
+ *                             exactly once (outputs become visible at each commit, never twice)
  * @param groupInstanceId      this instance's static membership id, stable across its restarts: a restart after a
  *                             crash takes its tasks back at once instead of after the session timeout; null for a
  *                             dynamic member
@@ -47,10 +50,11 @@ public record ProcessorConfig(
         boolean keepReleasedUsernames,
         Path stateDirectory,
         Duration commitInterval,
+        Guarantee guarantee,
         String groupInstanceId) {
 
     public static final String DEFAULT_APPLICATION_ID = "usersync-processor";
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+    public static final Guarantee DEFAULT_GUARANTEE = Guarantee.AT_LEAST_ONCE;
     public static final boolean DEFAULT_KEEP_RELEASED_USERNAMES = false;
 
     public ProcessorConfig {
@@ -61,6 +65,7 @@ public record ProcessorConfig(
         Objects.requireNonNull(eventsTopic, "eventsTopic");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(commitInterval, "commitInterval");
+        Objects.requireNonNull(guarantee, "guarantee");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be positive");
         }
@@ -70,22 +75,61 @@ public record ProcessorConfig(
     public static ProcessorConfig defaults(String bootstrapServers, int partitions, Path stateDirectory) {
         return new ProcessorConfig(DEFAULT_APPLICATION_ID, KafkaClientSettings.bootstrapServers(bootstrapServers),
                 TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS,
-                TopicNames.DEAD_LETTERS, partitions, DEFAULT_KEEP_RELEASED_USERNAMES, stateDirectory, DEFAULT_COMMIT_INTERVAL, null);
+                TopicNames.DEAD_LETTERS, partitions, DEFAULT_KEEP_RELEASED_USERNAMES, stateDirectory,
+                DEFAULT_GUARANTEE.defaultCommitInterval(), DEFAULT_GUARANTEE, null);
     }
 
     public ProcessorConfig withApplicationId(String id) {
         return new ProcessorConfig(id, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, groupInstanceId);
+                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, guarantee, groupInstanceId);
     }
 
     public ProcessorConfig withStateDirectory(Path directory) {
         return new ProcessorConfig(applicationId, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval, groupInstanceId);
+                deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval, guarantee, groupInstanceId);
     }
 
     public ProcessorConfig withGroupInstanceId(String id) {
         return new ProcessorConfig(applicationId, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, id);
+                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, guarantee, id);
+    }
+
+    /**
+     * What the processor promises about its outputs. Either way {@code public.users} gets each change once: the
+     * topology applies a change only if its source LSN is newer than the user's, and the sink writes a row only
+     * for a newer LSN.
+     */
+    public enum Guarantee {
+        /**
+         * Outputs are sent as each record is processed, and offsets committed after they are acknowledged. A
+         * crash makes the processor read again what came after its last commit: a change it had applied then
+         * sends its outputs again (they may not have reached Kafka), so consumers of the events topic may see an
+         * event twice, with the same source LSN.
+         */
+        AT_LEAST_ONCE(StreamsConfig.AT_LEAST_ONCE, Duration.ofMillis(200)),
+        /**
+         * Outputs, state and offsets commit in one Kafka transaction every commit interval: a read_committed
+         * consumer sees each output once, after the commit that holds it.
+         */
+        EXACTLY_ONCE(StreamsConfig.EXACTLY_ONCE_V2, Duration.ofMillis(20));
+
+        private final String streamsValue;
+        private final Duration defaultCommitInterval;
+
+        Guarantee(String streamsValue, Duration defaultCommitInterval) {
+            this.streamsValue = streamsValue;
+            this.defaultCommitInterval = defaultCommitInterval;
+        }
+
+        /** The value of Kafka Streams' {@code processing.guarantee}. */
+        public String streamsValue() {
+            return streamsValue;
+        }
+
+        /** Exactly once, short: it bounds latency. At least once, longer: it costs a flush and an offset commit. */
+        public Duration defaultCommitInterval() {
+            return defaultCommitInterval;
+        }
     }
 
     /** Claims for a username, keyed by its root: internal to one application id. */
@@ -99,13 +143,13 @@ public record ProcessorConfig(
     }
 
     /**
-     * Kafka Streams properties tuned for exactly-once with low latency. The client settings apply unprefixed
+     * Kafka Streams properties tuned for low latency. The client settings apply unprefixed
      * to every client Streams makes; a setting prefixed here for one kind of client still wins for it.
      */
     public Properties streamsProperties() {
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee.streamsValue());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         // Record caches delay every downstream write until a commit or eviction: off, for latency.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);

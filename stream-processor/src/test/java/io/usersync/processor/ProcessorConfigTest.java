@@ -15,13 +15,13 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
 class ProcessorConfigTest {
 
     @Test
-    void shouldGiveEveryStreamsClientTheClientSettingsAndKeepExactlyOnce() {
+    void shouldGiveEveryStreamsClientTheClientSettingsAndTheGuarantee() {
         KafkaClientSettings kafka = new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9093",
                 "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "compression.type", "lz4"));
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
         ProcessorConfig config = new ProcessorConfig(defaults.applicationId(), kafka, defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, false, defaults.stateDirectory(), defaults.commitInterval(), null);
+                1, false, defaults.stateDirectory(), defaults.commitInterval(), ProcessorConfig.Guarantee.EXACTLY_ONCE, null);
 
         Properties props = config.streamsProperties();
 
@@ -31,6 +31,17 @@ class ProcessorConfigTest {
                 .containsEntry("compression.type", "lz4")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, defaults.applicationId());
+    }
+
+    @Test
+    void shouldProcessAtLeastOnceByDefaultAndCommitLessOftenThanExactlyOnce() {
+        ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
+
+        assertThat(defaults.streamsProperties())
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200L);
+        assertThat(ProcessorConfig.Guarantee.EXACTLY_ONCE.defaultCommitInterval())
+                .isLessThan(ProcessorConfig.Guarantee.AT_LEAST_ONCE.defaultCommitInterval());
     }
 
     @Test

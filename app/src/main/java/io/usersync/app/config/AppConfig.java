@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.usersync.app.logging.LogFormat;
 import io.usersync.capture.DebeziumSettings;
+import io.usersync.processor.ProcessorConfig.Guarantee;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
@@ -62,7 +63,7 @@ public record AppConfig(
     public record Capture(String slotName, String publication, Duration pollInterval, DebeziumSettings debezium) {
     }
 
-    public record Processor(String applicationId, Duration commitInterval, boolean keepReleasedUsernames) {
+    public record Processor(String applicationId, Guarantee guarantee, Duration commitInterval, boolean keepReleasedUsernames) {
     }
 
     /** @param retryInitial first wait after a transient database failure; doubles up to {@code retryMax} */

@@ -16,6 +16,8 @@ import io.usersync.app.logging.LogFormat;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.processor.ProcessorConfig;
+import io.usersync.processor.ProcessorConfig.Guarantee;
 import io.usersync.sink.SinkConfig.DeleteMode;
 import io.usersync.sink.SinkConfig;
 
@@ -73,8 +75,7 @@ public final class ConfigLoader {
         int partitions = partitions(bootstrapServers.isEmpty());
         AppConfig.Capture capture = new AppConfig.Capture(values.identifier(Setting.SLOT_NAME), values.identifier(Setting.PUBLICATION),
                 values.millis(Setting.CAPTURE_POLL_INTERVAL_MS), DebeziumVariables.read(environment, overrides, problems));
-        AppConfig.Processor processor = new AppConfig.Processor(values.text(Setting.PROCESSOR_APPLICATION_ID),
-                values.millis(Setting.PROCESSOR_COMMIT_INTERVAL_MS), values.bool(Setting.KEEP_RELEASED_USERNAMES));
+        AppConfig.Processor processor = processor();
         AppConfig.Sink sink = sink();
         AppConfig.Operations operations = new AppConfig.Operations(
                 values.optional(Setting.ALERT_WEBHOOK_URL).flatMap(url -> values.httpUri(Setting.ALERT_WEBHOOK_URL, url)),
@@ -160,6 +161,27 @@ public final class ConfigLoader {
         }
         return new AppConfig.Sink(values.text(Setting.SINK_GROUP_ID), values.positive(Setting.SINK_BATCH_SIZE, 100_000),
                 values.millis(Setting.SINK_BATCH_AGE_MS), deleteMode(), retryInitial, retryMax, values.fraction(Setting.SINK_RETRY_JITTER));
+    }
+
+    private AppConfig.Processor processor() {
+        String value = values.raw(Setting.PROCESSOR_GUARANTEE);
+        Guarantee guarantee;
+        try {
+            guarantee = Guarantee.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add(Setting.PROCESSOR_GUARANTEE.variable() + " must be at_least_once or exactly_once; got '" + value
+                    + "'.");
+            guarantee = ProcessorConfig.DEFAULT_GUARANTEE;
+        }
+        Duration commitInterval;
+        if (values.optional(Setting.PROCESSOR_COMMIT_INTERVAL_MS).isPresent()) {
+            commitInterval = values.millis(Setting.PROCESSOR_COMMIT_INTERVAL_MS);
+        } else {
+            commitInterval = guarantee.defaultCommitInterval();
+            values.effective().put(Setting.PROCESSOR_COMMIT_INTERVAL_MS, Long.toString(commitInterval.toMillis()));
+        }
+        return new AppConfig.Processor(values.text(Setting.PROCESSOR_APPLICATION_ID), guarantee, commitInterval,
+                values.bool(Setting.KEEP_RELEASED_USERNAMES));
     }
 
     private LogFormat logFormat() {

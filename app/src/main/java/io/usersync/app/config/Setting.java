@@ -50,9 +50,15 @@ public enum Setting {
             "how long capture waits to fill a batch: the longest a change waits in capture"),
     PROCESSOR_APPLICATION_ID("USERSYNC_PROCESSOR_APPLICATION_ID", ProcessorConfig.DEFAULT_APPLICATION_ID, false,
             "Kafka Streams application id"),
-    PROCESSOR_COMMIT_INTERVAL_MS("USERSYNC_PROCESSOR_COMMIT_INTERVAL_MS",
-            millis(ProcessorConfig.DEFAULT_COMMIT_INTERVAL), false,
-            "exactly-once commit interval; bounds latency"),
+    PROCESSOR_GUARANTEE("USERSYNC_PROCESSOR_GUARANTEE",
+            ProcessorConfig.DEFAULT_GUARANTEE.name().toLowerCase(Locale.ROOT), false,
+            "at_least_once: outputs leave at once, events may repeat after a crash; exactly_once: outputs become"
+                    + " visible at each commit, events never repeat; public.users gets each change once either way"),
+    PROCESSOR_COMMIT_INTERVAL_MS("USERSYNC_PROCESSOR_COMMIT_INTERVAL_MS", null, false,
+            "how often the processor commits; unset: "
+                    + ProcessorConfig.Guarantee.AT_LEAST_ONCE.defaultCommitInterval().toMillis() + " at least once (what a"
+                    + " crash reads again), " + ProcessorConfig.Guarantee.EXACTLY_ONCE.defaultCommitInterval().toMillis()
+                    + " exactly once (it bounds latency)"),
     KEEP_RELEASED_USERNAMES("USERSYNC_KEEP_RELEASED_USERNAMES",
             Boolean.toString(ProcessorConfig.DEFAULT_KEEP_RELEASED_USERNAMES), false,
             "true: a deleted user's username is never handed out again"),

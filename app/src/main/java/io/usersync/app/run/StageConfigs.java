@@ -40,7 +40,8 @@ public final class StageConfigs {
         return new ProcessorConfig(processor.applicationId(), config.kafka(), TopicNames.CDC,
                 TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS,
                 config.instance().partitions(), processor.keepReleasedUsernames(),
-                config.instance().dataDir().resolve("streams"), processor.commitInterval(), groupInstanceId(config, "processor"));
+                config.instance().dataDir().resolve("streams"), processor.commitInterval(), processor.guarantee(),
+                groupInstanceId(config, "processor"));
     }
 
     public static SinkConfig sink(AppConfig config) {

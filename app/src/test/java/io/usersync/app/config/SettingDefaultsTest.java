@@ -36,7 +36,8 @@ class SettingDefaultsTest {
         ProcessorConfig processor = StageConfigs.processor(UNSET);
 
         assertThat(processor.applicationId()).isEqualTo(ProcessorConfig.DEFAULT_APPLICATION_ID);
-        assertThat(processor.commitInterval()).isEqualTo(ProcessorConfig.DEFAULT_COMMIT_INTERVAL);
+        assertThat(processor.guarantee()).isEqualTo(ProcessorConfig.DEFAULT_GUARANTEE);
+        assertThat(processor.commitInterval()).isEqualTo(ProcessorConfig.DEFAULT_GUARANTEE.defaultCommitInterval());
         assertThat(processor.keepReleasedUsernames()).isEqualTo(ProcessorConfig.DEFAULT_KEEP_RELEASED_USERNAMES);
     }
 

@@ -28,7 +28,9 @@ import io.usersync.sink.batch.ProfileWrite;
 
 /**
  * Applies a batch in one transaction together with the consumer offsets it reaches. Rows are guarded by
- * {@code source_lsn}: an older profile never overwrites a newer row. A write that can never succeed is
+ * {@code source_lsn}: an older profile never overwrites a newer row, and a profile at the row's own LSN rewrites it
+ * only if it is a resync (or the writer replays): the stream processor sends a profile again after a crash, and
+ * that must not write the row twice. A write that can never succeed is
  * isolated by splitting the batch under savepoints until it stands alone; it is handed to
  * {@code rejected} and the rest of the batch commits.
  */
@@ -50,7 +52,8 @@ public final class ProfileWriter {
             + " (like public.users including defaults) on commit delete rows";
     static final String CLEAR_STAGING = "truncate usersync_incoming";
     static final String COPY_STAGING = "copy usersync_incoming (" + COLUMNS + ") from stdin (format csv)";
-    static final String ON_CONFLICT = """
+    /** The guard's comparison is left to fill in: {@code <} or {@code <=}. */
+    private static final String ON_CONFLICT = """
              on conflict (id) do update set
                 email = excluded.email, username = excluded.username, full_name = excluded.full_name,
                 avatar_url = excluded.avatar_url, provider = excluded.provider, providers = excluded.providers,
@@ -58,10 +61,15 @@ public final class ProfileWriter {
                 created_at = excluded.created_at, updated_at = excluded.updated_at,
                 last_sign_in_at = excluded.last_sign_in_at, deleted_at = null,
                 source_lsn = excluded.source_lsn, synced_at = now()
-            where u.source_lsn <= excluded.source_lsn
+            where u.source_lsn %s excluded.source_lsn
             """;
-    static final String UPSERT_FROM_STAGING = "insert into public.users as u (" + COLUMNS + ", deleted_at, synced_at)"
-            + " select " + COLUMNS + ", null, now() from usersync_incoming" + ON_CONFLICT;
+    /** A newer profile only. */
+    static final String ON_CONFLICT_NEWER = ON_CONFLICT.formatted("<");
+    private static final String UPSERT_FROM_STAGING = "insert into public.users as u (" + COLUMNS + ", deleted_at, synced_at)"
+            + " select " + COLUMNS + ", null, now() from usersync_incoming";
+    static final String UPSERT_NEWER = UPSERT_FROM_STAGING + ON_CONFLICT_NEWER;
+    /** A resync, or a replay: the same LSN too. */
+    static final String UPSERT_NEWER_OR_SAME = UPSERT_FROM_STAGING + ON_CONFLICT.formatted("<=");
     static final String HARD_DELETE = "delete from public.users where id = ? and source_lsn <= ?";
     static final String SOFT_DELETE = """
             update public.users set deleted_at = now(), email = null, full_name = null, avatar_url = null,
@@ -78,11 +86,17 @@ public final class ProfileWriter {
     private final DataSource dataSource;
     private final String groupId;
     private final DeleteMode deleteMode;
+    private final boolean rewriteSameLsn;
 
-    public ProfileWriter(DataSource dataSource, String groupId, DeleteMode deleteMode) {
+    /**
+     * @param rewriteSameLsn every profile rewrites a row at the same LSN, not only a resync: for a replay, which
+     *                       repairs rows changed by hand
+     */
+    public ProfileWriter(DataSource dataSource, String groupId, DeleteMode deleteMode, boolean rewriteSameLsn) {
         this.dataSource = dataSource;
         this.groupId = groupId;
         this.deleteMode = deleteMode;
+        this.rewriteSameLsn = rewriteSameLsn;
     }
 
     public Result write(Batch batch, RejectedWrites rejected) throws SQLException {
@@ -174,14 +188,18 @@ public final class ProfileWriter {
                 delete.executeBatch();
             }
         }
-        List<UserProfile> upserts = new ArrayList<>();
+        List<UserProfile> newer = new ArrayList<>();
+        List<UserProfile> newerOrSame = new ArrayList<>();
         for (ProfileWrite write : writes) {
             if (!write.isDelete()) {
-                upserts.add(write.profile());
+                (rewriteSameLsn || write.profile().resync() ? newerOrSame : newer).add(write.profile());
             }
         }
-        if (!upserts.isEmpty()) {
-            upsert(connection, upserts);
+        if (!newer.isEmpty()) {
+            upsert(connection, newer, UPSERT_NEWER);
+        }
+        if (!newerOrSame.isEmpty()) {
+            upsert(connection, newerOrSame, UPSERT_NEWER_OR_SAME);
         }
     }
 
@@ -189,7 +207,8 @@ public final class ProfileWriter {
      * COPY into a session-local staging table, then one set-based upsert: the fastest of the measured
      * write paths (see the closing note of the sink issue and {@code WritePathBenchmark}).
      */
-    private static void upsert(Connection connection, List<UserProfile> profiles) throws SQLException {
+    private static void upsert(Connection connection, List<UserProfile> profiles, String upsertFromStaging)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(CREATE_STAGING);
             statement.execute(CLEAR_STAGING);
@@ -198,7 +217,7 @@ public final class ProfileWriter {
             } catch (IOException e) {
                 throw new SQLException("COPY into the staging table failed", "08006", e);
             }
-            statement.executeUpdate(UPSERT_FROM_STAGING);
+            statement.executeUpdate(upsertFromStaging);
         }
     }
 

@@ -95,14 +95,14 @@ public final class WritePathBenchmark {
             statement.execute(ProfileWriter.CREATE_STAGING);
             connection.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn(ProfileWriter.COPY_STAGING, new StringReader(Csv.rows(profiles)));
-            statement.executeUpdate(ProfileWriter.UPSERT_FROM_STAGING);
+            statement.executeUpdate(ProfileWriter.UPSERT_NEWER);
             connection.commit();
         }
     }
 
     private static void batched(HikariDataSource dataSource, List<UserProfile> profiles) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(INSERT + VALUES + ProfileWriter.ON_CONFLICT)) {
+                PreparedStatement statement = connection.prepareStatement(INSERT + VALUES + ProfileWriter.ON_CONFLICT_NEWER)) {
             connection.setAutoCommit(false);
             for (UserProfile profile : profiles) {
                 bind(connection, statement, 1, profile);
@@ -114,7 +114,7 @@ public final class WritePathBenchmark {
     }
 
     private static void multiRow(HikariDataSource dataSource, List<UserProfile> profiles) throws SQLException {
-        String sql = INSERT + String.join(",", Collections.nCopies(profiles.size(), VALUES)) + ProfileWriter.ON_CONFLICT;
+        String sql = INSERT + String.join(",", Collections.nCopies(profiles.size(), VALUES)) + ProfileWriter.ON_CONFLICT_NEWER;
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             connection.setAutoCommit(false);
             int parameter = 1;
@@ -132,7 +132,7 @@ public final class WritePathBenchmark {
         for (UserProfile profile : profiles) {
             writes.add(new ProfileWrite(profile.id(), profile, Long.MAX_VALUE, PARTITION, offset++, null));
         }
-        new ProfileWriter(dataSource, "bench", SinkConfig.DeleteMode.HARD)
+        new ProfileWriter(dataSource, "bench", SinkConfig.DeleteMode.HARD, false)
                 .write(new Batch(writes, Map.of(PARTITION, offset)), (write, error) -> { });
     }
 

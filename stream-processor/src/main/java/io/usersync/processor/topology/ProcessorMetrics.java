@@ -13,6 +13,7 @@ public final class ProcessorMetrics {
     private final Counter collisionsResolved;
     private final Counter reservationConflicts;
     private final Counter unreadableExistingProfiles;
+    private final Counter repeatedInputs;
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -22,6 +23,8 @@ public final class ProcessorMetrics {
                 .description("Profiles and tombstones published").register(registry);
         this.staleChanges = Counter.builder("usersync.processor.stale.changes")
                 .description("Changes older than what was already applied, ignored").register(registry);
+        this.repeatedInputs = Counter.builder("usersync.processor.repeated.inputs")
+                .description("Changes and assignments that came again after a crash, their outputs sent again").register(registry);
         this.collisionsResolved = Counter.builder("usersync.processor.username.collisions")
                 .description("Usernames given with a number because the base was taken").register(registry);
         this.reservationConflicts = Counter.builder("usersync.processor.username.reservation.conflicts")
@@ -42,6 +45,10 @@ public final class ProcessorMetrics {
 
     void staleChange() {
         staleChanges.increment();
+    }
+
+    void repeatedInput() {
+        repeatedInputs.increment();
     }
 
     void collisionResolved() {

@@ -27,6 +27,10 @@ import io.usersync.schemas.profile.UserProfile;
  * decides it at once, or another, whose answer comes back here as an assignment. A username the user
  * already had in the profiles topic (a fresh deployment replaying the CDC topic) is claimed first, so it
  * stays the same.
+ *
+ * <p>At least once ({@code resendRepeats}), a change or an assignment that comes again with the state already at it
+ * sends again what it sent the first time: a crash can leave the state in Kafka without the outputs. The sink
+ * writes a row only for a newer LSN, so a profile sent twice is written once; the event goes out twice.
  */
 final class UserStateProcessor implements Processor<String, UserInput, String, UserOutput> {
 
@@ -36,16 +40,18 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private final ProcessorMetrics metrics;
     private final int claimsPartitions;
     private final boolean keepReleased;
+    private final boolean resendRepeats;
     private ProcessorContext<String, UserOutput> context;
     private KeyValueStore<String, UserState> states;
     private KeyValueStore<String, UserProfile> existingProfiles;
     private ClaimPartitions ownedRoots;
     private UsernameRegistry usernames;
 
-    UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased) {
+    UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased, boolean resendRepeats) {
         this.metrics = metrics;
         this.claimsPartitions = claimsPartitions;
         this.keepReleased = keepReleased;
+        this.resendRepeats = resendRepeats;
     }
 
     @Override
@@ -73,7 +79,12 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         UserState state = states.get(userId);
         long lsn = change.source().position().orElseThrow();
         long tsMs = change.source().tsMs() != null ? change.source().tsMs() : record.timestamp();
-        if (state != null && (lsn < state.lsn() || (lsn == state.lsn() && !change.isRead()))) {
+        boolean repeated = state != null && lsn == state.lsn() && !change.isRead();
+        if (repeated && resendRepeats) {
+            resend(record, state);
+            return;
+        }
+        if (state != null && (lsn < state.lsn() || repeated)) {
             metrics.staleChange();
             return;
         }
@@ -88,22 +99,54 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         }
         if (state != null && state.live() && state.username() != null) {
             UserProfile profile = ProfileNormalizer.normalize(row).withUsername(state.username(), lsn, tsMs, change.isRead());
-            publishUpdate(record, state.profile(), profile);
-            states.put(userId, UserState.published(lsn, tsMs, row, profile));
+            SentOutputs sent = publishUpdate(record, state.profile(), profile);
+            states.put(userId, UserState.published(lsn, tsMs, row, profile, sent));
         } else if (state != null && state.live() && state.pending()) {
             states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead()));
         } else {
-            NormalizedProfile normalized = ProfileNormalizer.normalize(row);
-            String base = UsernameBase.of(normalized.email(), normalized.fullName());
-            UserProfile existing = existingProfiles.get(userId);
-            String username = claim(record, userId, base, existing != null ? existing.username() : null);
-            if (username == null) {
-                states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead()));
-                return;
+            claimAndPublish(record, row, lsn, tsMs, change.isRead());
+        }
+    }
+
+    /** A user without a username: claims one, and publishes the profile if the claim was decided here. */
+    private void claimAndPublish(Record<String, UserInput> record, AuthUserRow row, long lsn, long tsMs, boolean read) {
+        String userId = record.key();
+        NormalizedProfile normalized = ProfileNormalizer.normalize(row);
+        String base = UsernameBase.of(normalized.email(), normalized.fullName());
+        UserProfile existing = existingProfiles.get(userId);
+        String username = claim(record, userId, base, existing != null ? existing.username() : null);
+        if (username == null) {
+            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, read));
+            return;
+        }
+        UserProfile profile = normalized.withUsername(username, lsn, tsMs, read);
+        SentOutputs sent = publishUpdate(record, null, profile);
+        states.put(userId, UserState.published(lsn, tsMs, row, profile, sent));
+    }
+
+    /** Sends again what the state's change sent: its claim if still pending, else its profile and event. */
+    private void resend(Record<String, UserInput> record, UserState state) {
+        metrics.repeatedInput();
+        String userId = record.key();
+        if (state.pending()) {
+            claimAndPublish(record, state.row(), state.lsn(), state.tsMs(), state.resync());
+            return;
+        }
+        SentOutputs sent = state.sent();
+        if (state.deleted()) {
+            if (state.username() != null) {
+                release(record, userId, state.username());
             }
-            UserProfile profile = normalized.withUsername(username, lsn, tsMs, change.isRead());
-            publishUpdate(record, null, profile);
-            states.put(userId, UserState.published(lsn, tsMs, row, profile));
+            if (sent.profile()) {
+                forwardTombstone(record, state.lsn());
+            }
+        } else if (sent.profile()) {
+            publish(record, state.profile());
+        }
+        if (sent.eventType() != null) {
+            List<String> changed = UserEvent.UPDATED.equals(sent.eventType()) ? sent.changedFields() : null;
+            context.forward(record.withValue(UserOutput.event(new UserEvent(sent.eventType(), userId, changed,
+                    state.deleted() ? null : state.profile(), state.lsn(), state.tsMs()))));
         }
     }
 
@@ -148,58 +191,76 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         if (state.pending()) {
             UserProfile profile = ProfileNormalizer.normalize(state.row())
                     .withUsername(username, state.lsn(), state.tsMs(), state.resync());
-            publishUpdate(record, null, profile);
-            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), profile));
+            SentOutputs sent = publishUpdate(record, null, profile);
+            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), profile, sent));
         } else if (state.profile() == null) {
             states.put(userId, UserState.reserved(username));
-        } else if (!username.equals(state.username())) {
+        } else if (username.equals(state.username())) {
+            // The same answer again: the claim was decided twice, or this assignment comes again after a crash.
+            if (resendRepeats) {
+                resend(record, state);
+            }
+        } else {
             // Renamed outside the pipeline: adopt the new name and free the old one.
             release(record, userId, state.username());
             UserProfile old = state.profile();
             UserProfile renamed = new UserProfile(old.id(), old.email(), username, old.fullName(), old.avatarUrl(),
                     old.provider(), old.providers(), old.emailVerified(), old.isAnonymous(), old.createdAt(),
                     old.updatedAt(), old.lastSignInAt(), old.sourceLsn(), old.sourceTsMs(), false);
-            publishUpdate(record, old, renamed);
-            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), renamed));
+            SentOutputs sent = publishUpdate(record, old, renamed);
+            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), renamed, sent));
         }
     }
 
-    /** Publishes the profile if it is new, changed visibly, or a resync; and its event if a consumer can see it. */
-    private void publishUpdate(Record<String, UserInput> record, UserProfile before, UserProfile after) {
+    /**
+     * Publishes the profile if it is new, changed visibly, or a resync; and its event if a consumer can see it.
+     *
+     * @return what was sent
+     */
+    private SentOutputs publishUpdate(Record<String, UserInput> record, UserProfile before, UserProfile after) {
         if (before == null) {
             publish(record, after);
             context.forward(record.withValue(UserOutput.event(
                     new UserEvent(UserEvent.CREATED, after.id(), null, after, after.sourceLsn(), after.sourceTsMs()))));
-            return;
+            return SentOutputs.profileAnd(UserEvent.CREATED, List.of());
         }
         List<String> changed = VisibleChanges.between(before, after);
         if (changed.isEmpty() && !after.resync()) {
-            return;
+            return SentOutputs.NOTHING;
         }
         publish(record, after);
-        if (!changed.isEmpty()) {
-            context.forward(record.withValue(UserOutput.event(
-                    new UserEvent(UserEvent.UPDATED, after.id(), changed, after, after.sourceLsn(), after.sourceTsMs()))));
+        if (changed.isEmpty()) {
+            return new SentOutputs(true, null, List.of());
         }
+        context.forward(record.withValue(UserOutput.event(
+                new UserEvent(UserEvent.UPDATED, after.id(), changed, after, after.sourceLsn(), after.sourceTsMs()))));
+        return SentOutputs.profileAnd(UserEvent.UPDATED, changed);
     }
 
     private void delete(Record<String, UserInput> record, UserState state, long lsn, long tsMs) {
         String userId = record.key();
         boolean wasLive = state != null && state.live();
-        if (wasLive && state.username() != null) {
-            release(record, userId, state.username());
+        String released = wasLive ? state.username() : null;
+        if (released != null) {
+            release(record, userId, released);
         }
         // A tombstone even for a user never seen live: a resync must leave no row behind.
-        if (state == null || wasLive) {
-            metrics.profileOut();
-            RecordHeaders headers = new RecordHeaders();
-            headers.add(ProfileHeaders.SOURCE_LSN, Long.toString(lsn).getBytes(StandardCharsets.UTF_8));
-            context.forward(record.withValue(UserOutput.profile(null)).withHeaders(headers));
+        boolean tombstone = state == null || wasLive;
+        if (tombstone) {
+            forwardTombstone(record, lsn);
         }
         if (wasLive) {
             context.forward(record.withValue(UserOutput.event(new UserEvent(UserEvent.DELETED, userId, null, null, lsn, tsMs))));
         }
-        states.put(userId, UserState.deleted(lsn, tsMs));
+        states.put(userId, UserState.deleted(lsn, tsMs, released,
+                new SentOutputs(tombstone, wasLive ? UserEvent.DELETED : null, List.of())));
+    }
+
+    private void forwardTombstone(Record<String, UserInput> record, long lsn) {
+        metrics.profileOut();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ProfileHeaders.SOURCE_LSN, Long.toString(lsn).getBytes(StandardCharsets.UTF_8));
+        context.forward(record.withValue(UserOutput.profile(null)).withHeaders(headers));
     }
 
     private void publish(Record<String, UserInput> record, UserProfile profile) {

@@ -19,16 +19,19 @@ import io.usersync.schemas.profile.UserProfile;
  * does not hold: a release before this one cannot read version 1, so instances are not rolled back to one
  * without resetting the application's state.
  *
- * <p>Version 1, after the version byte: a flags byte ({@link #PENDING}, {@link #DELETED}, {@link #RESYNC},
+ * <p>Version 2, after the version byte: a flags byte ({@link #PENDING}, {@link #DELETED}, {@link #RESYNC},
  * {@link #HAS_ROW}, {@link #HAS_PROFILE}); lsn and tsMs as zigzag varints; the username; the row if any
  * (a byte with its two nullable booleans, then its eleven strings in record order); the profile if any
  * (a flags byte, then its fields in record order, lsn and time as differences from the state's). Profile
  * fields that equal the row's (id, created/updated/last sign-in times, usually the email) or the state's
- * username are written as a one-byte reference, never twice; see {@link BinaryWriter} for strings.
+ * username are written as a one-byte reference, never twice; see {@link BinaryWriter} for strings. Last, what
+ * the newest change sent, {@link SentOutputs#encode()} as a varint. Version 1 is the same without it, and is read
+ * as having sent its profile or tombstone, if it has one, and no event.
  */
 final class UserStateSerde implements Serde<UserState> {
 
     static final int VERSION_1 = 1;
+    static final int VERSION_2 = 2;
     /** What every JSON object starts with: no version may ever take this number. */
     private static final int LEGACY_JSON = '{';
 
@@ -72,12 +75,12 @@ final class UserStateSerde implements Serde<UserState> {
             if (version == LEGACY_JSON) {
                 return legacy.deserialize(topic, bytes);
             }
-            if (version != VERSION_1) {
+            if (version != VERSION_1 && version != VERSION_2) {
                 throw new SerializationException("cannot read UserState from " + topic + ": unknown format version "
                         + version);
             }
             try {
-                return read(new BinaryReader(bytes, 1));
+                return read(new BinaryReader(bytes, 1), version);
             } catch (SerializationException e) {
                 throw new SerializationException("cannot read UserState from " + topic + " (format version " + version
                         + "): " + e.getMessage(), e);
@@ -87,7 +90,7 @@ final class UserStateSerde implements Serde<UserState> {
 
     static byte[] write(UserState state) {
         BinaryWriter out = new BinaryWriter(INITIAL_CAPACITY);
-        out.writeByte(VERSION_1);
+        out.writeByte(VERSION_2);
         AuthUserRow row = state.row();
         UserProfile profile = state.profile();
         out.writeByte((state.pending() ? PENDING : 0) | (state.deleted() ? DELETED : 0) | (state.resync() ? RESYNC : 0)
@@ -101,10 +104,11 @@ final class UserStateSerde implements Serde<UserState> {
         if (profile != null) {
             writeProfile(out, profile, state, row != null ? row : ABSENT_ROW);
         }
+        out.writeVarLong(state.sent().encode());
         return out.toByteArray();
     }
 
-    static UserState read(BinaryReader in) {
+    static UserState read(BinaryReader in, int version) {
         int flags = in.readByte();
         if ((flags & ~STATE_FLAGS) != 0) {
             throw BinaryReader.corrupt("unknown state flags " + flags);
@@ -115,9 +119,13 @@ final class UserStateSerde implements Serde<UserState> {
         AuthUserRow row = (flags & HAS_ROW) != 0 ? readRow(in) : null;
         UserProfile profile = (flags & HAS_PROFILE) != 0
                 ? readProfile(in, lsn, tsMs, username, row != null ? row : ABSENT_ROW) : null;
+        boolean deleted = (flags & DELETED) != 0;
+        SentOutputs sent = version == VERSION_1
+                ? new SentOutputs(deleted || profile != null, null, List.of())
+                : SentOutputs.decode(in.readVarLong());
         in.end();
-        return new UserState(lsn, tsMs, row, username, (flags & PENDING) != 0, profile, (flags & DELETED) != 0,
-                (flags & RESYNC) != 0);
+        return new UserState(lsn, tsMs, row, username, (flags & PENDING) != 0, profile, deleted,
+                (flags & RESYNC) != 0, sent);
     }
 
     private static void writeRow(BinaryWriter out, AuthUserRow row) {

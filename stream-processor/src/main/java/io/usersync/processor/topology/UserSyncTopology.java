@@ -61,7 +61,8 @@ public final class UserSyncTopology {
                 .mapValues(assignment -> UserInput.assigned(assignment.username()), Named.as("as-user-assignment"));
 
         changes.merge(assignments, Named.as("user-inputs"))
-                .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames()),
+                .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames(),
+                                config.guarantee() == ProcessorConfig.Guarantee.AT_LEAST_ONCE),
                         Named.as("user-state"), UserStateProcessor.STORE, UsernameClaimProcessor.STORE,
                         UsernameClaimProcessor.HINTS_STORE, UsernameClaimProcessor.HOLDINGS_STORE)
                 .split(Named.as("user-"))

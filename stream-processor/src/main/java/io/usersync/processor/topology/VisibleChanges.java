@@ -41,4 +41,40 @@ final class VisibleChanges {
         }
         return changed;
     }
+
+    /** The fields as bits, in the fixed order: bit n is the n-th field. */
+    static int mask(List<String> names) {
+        int mask = 0;
+        for (String name : names) {
+            int index = indexOf(name);
+            if (index < 0) {
+                throw new IllegalArgumentException("not a visible field: " + name);
+            }
+            mask |= 1 << index;
+        }
+        return mask;
+    }
+
+    /** The fields of a {@link #mask}, in the fixed order. */
+    static List<String> names(int mask) {
+        if (mask >>> FIELDS.size() != 0) {
+            throw BinaryReader.corrupt("unknown visible fields " + Integer.toBinaryString(mask));
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < FIELDS.size(); i++) {
+            if ((mask & 1 << i) != 0) {
+                names.add(FIELDS.get(i).name());
+            }
+        }
+        return names;
+    }
+
+    private static int indexOf(String name) {
+        for (int i = 0; i < FIELDS.size(); i++) {
+            if (FIELDS.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

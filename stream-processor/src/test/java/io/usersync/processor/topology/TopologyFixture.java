@@ -48,10 +48,14 @@ final class TopologyFixture implements AutoCloseable {
      *                   driver pipes back into the same task
      */
     TopologyFixture(boolean keepReleasedUsernames, int partitions) {
+        this(keepReleasedUsernames, partitions, ProcessorConfig.DEFAULT_GUARANTEE);
+    }
+
+    TopologyFixture(boolean keepReleasedUsernames, int partitions, ProcessorConfig.Guarantee guarantee) {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", partitions, Path.of("target", "streams-" + UUID.randomUUID()));
         config = new ProcessorConfig(defaults.applicationId(), defaults.kafka(), defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                partitions, keepReleasedUsernames, defaults.stateDirectory(), defaults.commitInterval(), null);
+                partitions, keepReleasedUsernames, defaults.stateDirectory(), guarantee.defaultCommitInterval(), guarantee, null);
         Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(UserSyncTopology.build(config, new ProcessorMetrics(registry)), props);
         Topics topics = Topics.of(config);

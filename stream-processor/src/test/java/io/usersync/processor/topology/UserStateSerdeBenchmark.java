@@ -36,7 +36,7 @@ public final class UserStateSerdeBenchmark {
         for (Candidate candidate : candidates) {
             System.out.printf("  %-16s published %,5d   awaiting username %,5d   deleted %,3d%n", candidate.name,
                     candidate.write(published).length, candidate.write(pending).length,
-                    candidate.write(UserState.deleted(published.lsn(), published.tsMs())).length);
+                    candidate.write(UserState.deleted(published.lsn(), published.tsMs(), published.username(), SentOutputs.NOTHING)).length);
         }
 
         double[][] writes = new double[candidates.size()][rounds];

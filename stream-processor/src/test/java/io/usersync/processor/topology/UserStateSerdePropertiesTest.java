@@ -22,6 +22,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 import io.usersync.schemas.cdc.AuthUserRow;
+import io.usersync.schemas.profile.UserEvent;
 import io.usersync.schemas.profile.UserProfile;
 
 class UserStateSerdePropertiesTest {
@@ -37,7 +38,7 @@ class UserStateSerdePropertiesTest {
     void shouldReadBackExactlyTheStateItWrote(@ForAll("states") UserState state) {
         byte[] bytes = serializer.serialize(TOPIC, state);
 
-        assertThat(bytes[0]).isEqualTo((byte) UserStateSerde.VERSION_1);
+        assertThat(bytes[0]).isEqualTo((byte) UserStateSerde.VERSION_2);
         assertThat(deserializer.deserialize(TOPIC, bytes)).isEqualTo(state);
     }
 
@@ -75,28 +76,37 @@ class UserStateSerdePropertiesTest {
     @Property(tries = 2000)
     void shouldOnlyEverFailWithASerializationException(@ForAll @Size(max = 64) List<Byte> garbage) {
         byte[] bytes = new byte[garbage.size() + 1];
-        bytes[0] = UserStateSerde.VERSION_1;
+        bytes[0] = UserStateSerde.VERSION_2;
         for (int i = 0; i < garbage.size(); i++) {
             bytes[i + 1] = garbage.get(i);
         }
         try {
             assertThat(deserializer.deserialize(TOPIC, bytes)).isNotNull();
         } catch (SerializationException e) {
-            assertThat(e).hasMessageStartingWith("cannot read UserState from " + TOPIC + " (format version 1): ");
+            assertThat(e).hasMessageStartingWith("cannot read UserState from " + TOPIC + " (format version 2): ");
         }
     }
 
     @Provide
     Arbitrary<UserState> states() {
         Arbitrary<UserState> any = Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), rows().injectNull(0.2),
-                strings(), Arbitraries.of(true, false).list().ofSize(3))
-                .flatAs((lsn, tsMs, row, username, flags) -> profiles(lsn, tsMs, row, username).injectNull(0.3)
+                strings(), Arbitraries.of(true, false).list().ofSize(3), sentOutputs())
+                .flatAs((lsn, tsMs, row, username, flags, sent) -> profiles(lsn, tsMs, row, username).injectNull(0.3)
                         .map(profile -> new UserState(lsn, tsMs, row, username, flags.get(0), profile, flags.get(1),
-                                flags.get(2))));
+                                flags.get(2), sent)));
         return Arbitraries.frequencyOf(
                 Tuple.of(8, any),
                 Tuple.of(1, strings().map(UserState::reserved)),
-                Tuple.of(1, Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(UserState::deleted)));
+                Tuple.of(1, Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), strings(), sentOutputs())
+                        .as(UserState::deleted)));
+    }
+
+    private static Arbitrary<SentOutputs> sentOutputs() {
+        return Combinators.combine(Arbitraries.of(true, false),
+                        Arbitraries.of(UserEvent.CREATED, UserEvent.UPDATED, UserEvent.DELETED).injectNull(0.3),
+                        Arbitraries.of(VisibleChanges.names((1 << 10) - 1)).list().uniqueElements())
+                .as((profile, type, changed) -> new SentOutputs(profile, type,
+                        VisibleChanges.names(VisibleChanges.mask(changed))));
     }
 
     private static Arbitrary<AuthUserRow> rows() {

@@ -44,7 +44,7 @@ class UserStateSerdeTest {
                 "source_lsn":4200,"source_ts_ms":1793000000000,"resync":true},"deleted":false,"resync":false}""";
 
         assertThat(read(stored)).isEqualTo(new UserState(4200, 1_793_000_000_000L, ADA, "ada", false, ADA_PROFILE, false,
-                false));
+                false, SentOutputs.NOTHING));
     }
 
     @Test
@@ -74,7 +74,7 @@ class UserStateSerdeTest {
                 {"lsn":4400,"tsMs":1793000000002,"row":null,"username":null,"pending":false,"profile":null,\
                 "deleted":true,"resync":false}""";
 
-        assertThat(read(stored)).isEqualTo(UserState.deleted(4400, 1_793_000_000_002L));
+        assertThat(read(stored)).isEqualTo(UserState.deleted(4400, 1_793_000_000_002L, null, SentOutputs.NOTHING));
     }
 
     @Test
@@ -87,8 +87,20 @@ class UserStateSerdeTest {
     }
 
     @Test
+    void shouldReadVersionOneAsHavingSentItsProfileAndNoEvent() {
+        UserState state = UserStates.googleSignUp();
+        byte[] version2 = serializer.serialize(TOPIC, state);
+        // Version 1 is version 2 without the sent outputs last: here one byte.
+        byte[] version1 = Arrays.copyOf(version2, version2.length - 1);
+        version1[0] = UserStateSerde.VERSION_1;
+
+        assertThat(deserializer.deserialize(TOPIC, version1)).isEqualTo(new UserState(state.lsn(), state.tsMs(),
+                state.row(), state.username(), false, state.profile(), false, false, new SentOutputs(true, null, List.of())));
+    }
+
+    @Test
     void shouldWriteTheVersionFirst() {
-        assertThat(serializer.serialize(TOPIC, UserState.reserved("ada"))[0]).isEqualTo((byte) UserStateSerde.VERSION_1);
+        assertThat(serializer.serialize(TOPIC, UserState.reserved("ada"))[0]).isEqualTo((byte) UserStateSerde.VERSION_2);
     }
 
     @Test
@@ -123,9 +135,9 @@ class UserStateSerdeTest {
     @Test
     void shouldRejectAnUnknownFormatVersion() {
         byte[] bytes = serializer.serialize(TOPIC, UserStates.googleSignUp());
-        bytes[0] = 2;
+        bytes[0] = 3;
 
-        assertCorrupt(bytes, "cannot read UserState from " + TOPIC + ": unknown format version 2");
+        assertCorrupt(bytes, "cannot read UserState from " + TOPIC + ": unknown format version 3");
     }
 
     @Test
@@ -133,7 +145,7 @@ class UserStateSerdeTest {
         byte[] bytes = serializer.serialize(TOPIC, UserStates.googleSignUp());
 
         assertCorrupt(Arrays.copyOf(bytes, bytes.length - 1), "cannot read UserState from " + TOPIC
-                + " (format version 1): truncated at byte " + (bytes.length - 1) + " of " + (bytes.length - 1));
+                + " (format version 2): truncated at byte " + (bytes.length - 1) + " of " + (bytes.length - 1));
     }
 
     @Test
@@ -150,7 +162,7 @@ class UserStateSerdeTest {
         byte[] bytes = serializer.serialize(TOPIC, UserStates.googleSignUp());
         bytes[1] |= (byte) 0x80;
 
-        assertCorrupt(bytes, "cannot read UserState from " + TOPIC + " (format version 1): unknown state flags "
+        assertCorrupt(bytes, "cannot read UserState from " + TOPIC + " (format version 2): unknown state flags "
                 + (bytes[1] & 0xFF));
     }
 

@@ -1,7 +1,10 @@
 package io.usersync.processor.topology;
 
+import java.util.List;
+
 import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.schemas.cdc.AuthUserRow;
+import io.usersync.schemas.profile.UserEvent;
 import io.usersync.schemas.profile.UserProfile;
 
 /** States of the {@code user-state} store as the topology writes them. */
@@ -32,6 +35,6 @@ final class UserStates {
         long lsn = 23_456_789_012L;
         long tsMs = 1_793_000_000_123L;
         UserProfile profile = ProfileNormalizer.normalize(row).withUsername(USERNAME, lsn, tsMs, false);
-        return UserState.published(lsn, tsMs, row, profile);
+        return UserState.published(lsn, tsMs, row, profile, SentOutputs.profileAnd(UserEvent.CREATED, List.of()));
     }
 }

@@ -367,7 +367,7 @@ class UserSyncTopologyTest {
                 "2026-11-01T10:00:00.000000Z", "2026-11-01T10:00:00.000000Z", null, false, false);
         UserProfile given = ProfileNormalizer.normalize(row).withUsername("plainjane", lsn, 5, false);
         fixture.usernames().put("plainjane", id);
-        fixture.userStates().put(id, UserState.published(lsn, 5, row, given));
+        fixture.userStates().put(id, UserState.published(lsn, 5, row, given, SentOutputs.NOTHING));
 
         fixture.send(id, row(id).email("plain.jane@example.com").userMeta("{\"full_name\":\"Jane\"}").appMeta(EMAIL_APP)
                 .update(nextLsn()));
