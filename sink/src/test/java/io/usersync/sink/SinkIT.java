@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -286,10 +288,13 @@ class SinkIT {
                 .containsEntry(sentinel, "sentinel2");
     }
 
-    @Test
-    void shouldStoreNamesWithQuotesCommasNewlinesAndBackslashesExactly() throws Exception {
+    /** One row alone goes as a prepared upsert; among a hundred, through COPY and the staging table. */
+    @ParameterizedTest(name = "batch of {0}")
+    @ValueSource(ints = {1, 100})
+    void shouldStoreNamesWithQuotesCommasNewlinesAndBackslashesExactly(int batch) throws Exception {
         TestDatabase database = TestDatabase.migrated(postgres);
         SinkConfig config = config(database);
+        produce(config.profilesTopic(), changes("filler", batch - 1, 1));
         String id = UUID.randomUUID().toString();
         String name = "O'Brien, \"Bob\"\n\\ \ud83d\ude00 \u05e9\u05dc\u05d5\u05dd";
         UserProfile profile = new UserProfile(id, "b@example.com", "obrien", name, "https://example.com/a,b.png",
@@ -301,7 +306,7 @@ class SinkIT {
         }
         start(config);
 
-        awaitApplied(database, config, 1);
+        awaitApplied(database, config, batch);
         try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "select full_name, avatar_url, providers, last_sign_in_at from public.users where id = '" + id + "'")) {
             assertThat(rs.next()).isTrue();

@@ -42,7 +42,7 @@ final class Csv {
     }
 
     /** A text[] literal: each element double-quoted, with backslashes and quotes escaped by a backslash. */
-    private static String array(List<String> values) {
+    static String array(List<String> values) {
         if (values == null) {
             return null;
         }

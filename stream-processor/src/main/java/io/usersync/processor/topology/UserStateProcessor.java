@@ -204,9 +204,10 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
             // Renamed outside the pipeline: adopt the new name and free the old one.
             release(record, userId, state.username());
             UserProfile old = state.profile();
+            // At the same LSN as the row: marked as a resync, which the sink writes at the row's own LSN.
             UserProfile renamed = new UserProfile(old.id(), old.email(), username, old.fullName(), old.avatarUrl(),
                     old.provider(), old.providers(), old.emailVerified(), old.isAnonymous(), old.createdAt(),
-                    old.updatedAt(), old.lastSignInAt(), old.sourceLsn(), old.sourceTsMs(), false);
+                    old.updatedAt(), old.lastSignInAt(), old.sourceLsn(), old.sourceTsMs(), true);
             SentOutputs sent = publishUpdate(record, old, renamed);
             states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), renamed, sent));
         }
