@@ -42,7 +42,9 @@ public final class KnownNoise extends TurboFilter {
 
     @Override
     public FilterReply decide(Marker marker, Logger eventLogger, Level level, String format, Object[] params, Throwable t) {
-        if (!isStarted() || level == null || level.isGreaterOrEqual(Level.ERROR) || !logger.equals(eventLogger.getName())) {
+        // Every log call of every library passes here, DEBUG and TRACE ones of hot paths (the clients' network loops)
+        // included, even when disabled: anything but a WARN leaves at the first comparison.
+        if (level != Level.WARN || !isStarted() || !logger.equals(eventLogger.getName())) {
             return FilterReply.NEUTRAL;
         }
         boolean message = messageContains == null || (format != null && format.contains(messageContains));

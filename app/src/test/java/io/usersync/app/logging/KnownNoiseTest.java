@@ -46,6 +46,18 @@ class KnownNoiseTest {
                 .isEqualTo(FilterReply.NEUTRAL);
     }
 
+    /** Libraries ask whether DEBUG and TRACE are enabled in their hot loops: only a WARN is ever matched. */
+    @Test
+    void shouldLetEveryLevelButWarnPassWithoutLookingAtTheMessage() {
+        KnownNoise noise = noise("has already been closed", null);
+
+        for (Level level : new Level[] {Level.TRACE, Level.DEBUG, Level.INFO}) {
+            assertThat(noise.decide(null, networkClient, level, "has already been closed", null, null)).as(level.toString())
+                    .isEqualTo(FilterReply.NEUTRAL);
+        }
+        assertThat(noise.decide(null, networkClient, Level.DEBUG, null, null, null)).isEqualTo(FilterReply.NEUTRAL);
+    }
+
     @Test
     void shouldDropOnlyWarningsLoggedOnTheNamedThread() {
         KnownNoise noise = noise(null, "debezium-servershared-admin");
