@@ -45,8 +45,13 @@ public final class StreamProcessorStage implements AutoCloseable {
         log.info("Stream processor topology:\n{}", topology.describe());
         if (config.stateDirectory() != null
                 && GlobalStoreLeftByACrash.removeAndMarkRunning(config.stateDirectory(), config.applicationId())) {
-            log.warn("The previous run did not stop cleanly and left the global store of existing profiles open;"
+            log.warn("The previous run did not stop cleanly and left the global store of existing usernames open;"
                     + " removed it, Kafka Streams reads it back from {}", config.profilesTopic());
+        }
+        if (config.stateDirectory() != null && GlobalStoreLeftByACrash.removeIfOfAnotherStore(config.stateDirectory(),
+                config.applicationId(), UserSyncTopology.EXISTING_USERNAMES_STORE)) {
+            log.info("The global store of an earlier release removed; Kafka Streams reads the usernames of {} into its"
+                    + " successor", config.profilesTopic());
         }
         storeMemory = new RocksDbMemory(STATE_STORE_MEMORY);
         Properties properties = config.streamsProperties();

@@ -15,6 +15,9 @@ import java.util.stream.Stream;
  * never start again. A global store is a copy of its topic: when the previous run did not stop cleanly (its marker,
  * {@code <state.dir>/<application.id>.running}, is still there) the store's directory is removed before Streams
  * starts, and Streams reads the topic back into it. A clean stop removes the marker and keeps the store.
+ *
+ * <p>The same goes for a global store an earlier release kept under another name: its checkpoint holds the topic's
+ * offsets, which the new store would take as its own and start from there, missing everything before.
  */
 public final class GlobalStoreLeftByACrash {
 
@@ -35,17 +38,34 @@ public final class GlobalStoreLeftByACrash {
         try {
             boolean removed = false;
             if (Files.exists(marker) && Files.isDirectory(global)) {
-                try (Stream<Path> walk = Files.walk(global)) {
-                    List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
-                    for (Path path : paths) {
-                        Files.deleteIfExists(path);
-                    }
-                }
+                delete(global);
                 removed = true;
             }
             Files.createDirectories(stateDirectory);
             Files.writeString(marker, "");
             return removed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the state directory " + stateDirectory, e);
+        }
+    }
+
+    /**
+     * Removes the global state if it holds a store other than {@code store}: an earlier release's.
+     *
+     * @return whether it was removed
+     */
+    public static boolean removeIfOfAnotherStore(Path stateDirectory, String applicationId, String store) {
+        Path global = stateDirectory.resolve(applicationId).resolve(GLOBAL);
+        Path stores = global.resolve("rocksdb");
+        if (!Files.isDirectory(stores)) {
+            return false;
+        }
+        try (Stream<Path> list = Files.list(stores)) {
+            if (list.allMatch(path -> path.getFileName().toString().equals(store))) {
+                return false;
+            }
+            delete(global);
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the state directory " + stateDirectory, e);
         }
@@ -57,6 +77,15 @@ public final class GlobalStoreLeftByACrash {
             Files.deleteIfExists(marker(stateDirectory, applicationId));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update the state directory " + stateDirectory, e);
+        }
+    }
+
+    private static void delete(Path directory) throws IOException {
+        try (Stream<Path> walk = Files.walk(directory)) {
+            List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path path : paths) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

@@ -35,7 +35,6 @@ import io.usersync.schemas.profile.UserProfile;
 final class UserStateProcessor implements Processor<String, UserInput, String, UserOutput> {
 
     static final String STORE = "user-state";
-    static final String EXISTING_PROFILES_STORE = "existing-profiles";
 
     private final ProcessorMetrics metrics;
     private final int claimsPartitions;
@@ -43,7 +42,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private final boolean resendRepeats;
     private ProcessorContext<String, UserOutput> context;
     private KeyValueStore<String, UserState> states;
-    private KeyValueStore<String, UserProfile> existingProfiles;
+    private KeyValueStore<String, String> existingUsernames;
     private ClaimPartitions ownedRoots;
     private UsernameRegistry usernames;
 
@@ -58,7 +57,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     public void init(ProcessorContext<String, UserOutput> context) {
         this.context = context;
         this.states = context.getStateStore(STORE);
-        this.existingProfiles = context.getStateStore(EXISTING_PROFILES_STORE);
+        this.existingUsernames = context.getStateStore(UserSyncTopology.EXISTING_USERNAMES_STORE);
         this.ownedRoots = new ClaimPartitions(claimsPartitions, context.taskId().partition());
         this.usernames = new UsernameRegistry(context.getStateStore(UsernameClaimProcessor.STORE),
                 context.getStateStore(UsernameClaimProcessor.HINTS_STORE),
@@ -113,8 +112,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         String userId = record.key();
         NormalizedProfile normalized = ProfileNormalizer.normalize(row);
         String base = UsernameBase.of(normalized.email(), normalized.fullName());
-        UserProfile existing = existingProfiles.get(userId);
-        String username = claim(record, userId, base, existing != null ? existing.username() : null);
+        String username = claim(record, userId, base, existingUsernames.get(userId));
         if (username == null) {
             states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, read));
             return;

@@ -31,6 +31,12 @@ import io.usersync.processor.username.UsernameRegistry;
  */
 public final class UserSyncTopology {
 
+    /**
+     * The global store of the usernames in the profiles topic, by user id (an earlier release's, "existing-profiles",
+     * held whole profiles).
+     */
+    public static final String EXISTING_USERNAMES_STORE = "existing-usernames";
+
     private UserSyncTopology() {
     }
 
@@ -39,11 +45,11 @@ public final class UserSyncTopology {
         StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.EXISTING_PROFILES_STORE),
-                        Serdes.String(), topics.profiles().valueSerde()).withLoggingDisabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXISTING_USERNAMES_STORE),
+                        Serdes.String(), Serdes.String()).withLoggingDisabled(),
                 topics.profiles().name(),
-                Consumed.with(topics.profiles().keySerde(), Serdes.ByteArray()).withName("existing-profiles-source"),
-                () -> new ExistingProfilesLoader(topics.profiles().valueSerde().deserializer(), metrics));
+                Consumed.with(topics.profiles().keySerde(), Serdes.ByteArray()).withName("existing-usernames-source"),
+                () -> new ExistingUsernamesLoader(metrics));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.STORE),
                 Serdes.String(), new UserStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),

@@ -35,8 +35,35 @@ class GlobalStoreLeftByACrashTest {
         assertThat(global).exists();
     }
 
+    /** Its checkpoint holds the topic's offsets: kept, the new store would start reading from there. */
+    @Test
+    void shouldRemoveTheGlobalStateThatHoldsTheStoreOfAnEarlierRelease(@TempDir Path stateDirectory) throws Exception {
+        Path earlier = store(stateDirectory, "global", "existing-profiles");
+        Path checkpoint = Files.writeString(stateDirectory.resolve("app/global/.checkpoint"), "0\n1\nprofiles 0 42\n");
+
+        assertThat(GlobalStoreLeftByACrash.removeIfOfAnotherStore(stateDirectory, "app", "existing-usernames")).isTrue();
+
+        assertThat(earlier).doesNotExist();
+        assertThat(checkpoint).doesNotExist();
+    }
+
+    @Test
+    void shouldKeepTheGlobalStateThatHoldsTheCurrentStoreOnly(@TempDir Path stateDirectory) throws Exception {
+        Path current = store(stateDirectory, "global", "existing-usernames");
+
+        assertThat(GlobalStoreLeftByACrash.removeIfOfAnotherStore(stateDirectory, "app", "existing-usernames")).isFalse();
+        assertThat(GlobalStoreLeftByACrash.removeIfOfAnotherStore(stateDirectory.resolve("none"), "app", "existing-usernames"))
+                .isFalse();
+
+        assertThat(current).exists();
+    }
+
     private static Path store(Path stateDirectory, String task) throws Exception {
-        Path sst = stateDirectory.resolve("app").resolve(task).resolve("rocksdb/existing-profiles/000010.sst");
+        return store(stateDirectory, task, "existing-usernames");
+    }
+
+    private static Path store(Path stateDirectory, String task, String name) throws Exception {
+        Path sst = stateDirectory.resolve("app").resolve(task).resolve("rocksdb").resolve(name).resolve("000010.sst");
         Files.createDirectories(sst.getParent());
         return Files.writeString(sst, "rows");
     }
