@@ -179,8 +179,8 @@ class PersonalDataIT {
     }
 
     /**
-     * The stream processor's global store of existing profiles reads the same record: it skips it and logs only its
-     * partition and offset ({@code ExistingProfilesLoader}).
+     * The stream processor's global store of existing usernames reads the same record: it skips it and logs only its
+     * partition and offset ({@code ExistingUsernamesLoader}).
      */
     @Test
     @Order(Integer.MAX_VALUE)
