@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -177,6 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put(Setting.SINK_BATCH_SIZE.variable(), Integer.toString(config.sink().batchSize()));
         settings.put(Setting.SINK_BATCH_AGE_MS.variable(), Long.toString(config.sink().batchAge().toMillis()));
         settings.put(Setting.CAPTURE_POLL_INTERVAL_MS.variable(), Long.toString(config.capture().pollInterval().toMillis()));
+        settings.put(Setting.PROCESSOR_GUARANTEE.variable(), config.processor().guarantee().name().toLowerCase(Locale.ROOT));
         settings.put(Setting.PROCESSOR_COMMIT_INTERVAL_MS.variable(), Long.toString(config.processor().commitInterval().toMillis()));
         return new BenchReport.Setup(version == null ? "development build" : version, System.getProperty("java.version"),
                 cores, Runtime.getRuntime().maxMemory() / 1048576.0,
@@ -189,7 +191,7 @@ public final class BenchCommand implements Callable<Integer> {
         EnumSet<PhaseName> selected = EnumSet.noneOf(PhaseName.class);
         for (String name : names) {
             try {
-                selected.add(PhaseName.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+                selected.add(PhaseName.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(List.of("--phases: '" + name + "' is not a phase; they are backfill, stream, same-base."));
             }
