@@ -2,6 +2,8 @@ package io.usersync.capture;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -61,6 +63,7 @@ public final class CaptureStage implements AutoCloseable {
      */
     public synchronized void start() {
         new Preflight(config, database).check();
+        warnIfTheSlotIsGone();
         keepPublication();
         CaptureTopic.ensureExists(config);
         publisher = KafkaChangePublisher.create(config);
@@ -78,6 +81,30 @@ public final class CaptureStage implements AutoCloseable {
         executor.execute(engine);
         awaitStarted();
         log.info("Capture started: slot {}, publication {}, topic {}", config.slotName(), config.publicationName(), config.topic());
+    }
+
+    /**
+     * A slot that is missing though capture streamed from this database before (its heartbeat is there) was dropped, or
+     * lost with a failover, while capture was down: the changes since capture stopped went with it. Debezium then finds
+     * its position gone and takes a new snapshot (snapshot mode {@code when_needed}); say why, and what it cannot bring.
+     */
+    private void warnIfTheSlotIsGone() {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select not exists (select from pg_replication_slots"
+                        + " where slot_name = ?) and exists (select from " + DebeziumProperties.HEARTBEAT_TABLE + ")")) {
+            statement.setString(1, config.slotName());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    log.warn("Replication slot '{}' is gone, though capture streamed from this database before: it was dropped,"
+                            + " or lost with a failover, while capture was down, and the changes of auth.users since then went"
+                            + " with it. Capture creates the slot again and takes a new snapshot of auth.users. Users deleted"
+                            + " meanwhile keep their row in public.users until 'usersync reconcile --repair' removes it.",
+                            config.slotName());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the replication slots: " + e.getMessage(), e);
+        }
     }
 
     /** Creates the publication, or sets its tables: Preflight checked that this user may. */

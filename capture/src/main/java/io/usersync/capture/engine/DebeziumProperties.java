@@ -104,7 +104,10 @@ public final class DebeziumProperties {
         } else {
             props.setProperty("message.prefix.exclude.list", ".*");
         }
-        props.setProperty("snapshot.mode", "initial");
+        // A snapshot at the first start, and again whenever the stored position cannot be read any more: the slot
+        // was dropped or lost in a failover while capture was down (CaptureStage says so). "initial" stops capture
+        // for good there, and no later sign-up would ever be synced.
+        props.setProperty("snapshot.mode", "when_needed");
         props.setProperty("tombstones.on.delete", "true");
         // Resyncs: a row in the signal table starts an incremental snapshot, read as "op":"r" changes.
         props.setProperty("signal.enabled.channels", "source");
