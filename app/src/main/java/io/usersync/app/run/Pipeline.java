@@ -70,7 +70,8 @@ public final class Pipeline implements AutoCloseable {
         if (processor != null) {
             KafkaStreams.State state = processor.state();
             boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-            health.add(new StageHealth("process", up, state.name().toLowerCase()));
+            health.add(processor.problem().map(problem -> new StageHealth("process", false, problem))
+                    .orElseGet(() -> new StageHealth("process", up, state.name().toLowerCase())));
         }
         if (sink != null) {
             SinkHealth sinkHealth = sink.health();
