@@ -69,7 +69,7 @@ public final class StreamProcessorStage implements AutoCloseable {
             return;
         }
         if (config.stateDirectory() != null && !stateDirectoryReady()) {
-            retry.schedule(this::startStreams, STATE_DIRECTORY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            retry.schedule(this::startStreamsAgain, STATE_DIRECTORY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         storeMemory = new RocksDbMemory(STATE_STORE_MEMORY);
@@ -88,6 +88,16 @@ public final class StreamProcessorStage implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         streams.start();
         log.info("Stream processor {} started on {}", config.applicationId(), config.cdcTopic());
+    }
+
+    /** On the retry thread, where nobody else would see an error: the stage reports it and stays down. */
+    private synchronized void startStreamsAgain() {
+        try {
+            startStreams();
+        } catch (RuntimeException e) {
+            log.error("Stream processor failed to start", e);
+            problem = "failed to start: " + e.getClass().getSimpleName();
+        }
     }
 
     /** Prepares the state directory (GlobalStoreLeftByACrash writes its marker there); says once when it cannot. */
