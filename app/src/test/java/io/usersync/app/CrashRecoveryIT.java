@@ -135,7 +135,7 @@ class CrashRecoveryIT {
     }
 
     private JavaProcess start(String name) throws IOException {
-        return JavaProcess.usersyncRun(name, List.of("-Xmx512m"), Map.of("USERSYNC_DATA_DIR", dataDir.path().toString(),
+        return JavaProcess.usersyncRun(List.of("-Xmx512m"), Map.of("USERSYNC_DATA_DIR", dataDir.path().toString(),
                 "USERSYNC_EMBEDDED_DB_PORT", Integer.toString(dbPort), "USERSYNC_HTTP_PORT", "0",
                 "USERSYNC_RECONCILE_INTERVAL_S", "0"), logs.resolve(name + ".log"));
     }

@@ -34,7 +34,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Starts the broker and returns once it answers. */
     public synchronized BrokerProcess start() throws IOException {
-        process = JavaProcess.start("broker", BrokerMain.class, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+        process = JavaProcess.start(BrokerMain.class, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
                 List.of(logDirectory.toString(), Integer.toString(port)), Map.of(), log);
         await().atMost(READY_TIMEOUT).ignoreExceptions().failFast("the broker exited", () -> !process.isAlive())
                 .until(this::answers);
@@ -44,11 +44,6 @@ public final class BrokerProcess implements AutoCloseable {
     /** A clean stop: the broker closes its logs and leaves the cluster's metadata as a restart expects. */
     public synchronized void stop() throws InterruptedException {
         process.stop();
-    }
-
-    /** {@code kill -9}. */
-    public synchronized void kill() throws InterruptedException {
-        process.kill();
     }
 
     private boolean answers() throws Exception {

@@ -16,12 +16,10 @@ import io.usersync.app.Main;
  */
 public final class JavaProcess implements AutoCloseable {
 
-    private final String name;
     private final Path log;
     private final Process process;
 
-    private JavaProcess(String name, Path log, Process process) {
-        this.name = name;
+    private JavaProcess(Path log, Process process) {
         this.log = log;
         this.process = process;
     }
@@ -32,7 +30,7 @@ public final class JavaProcess implements AutoCloseable {
      *
      * @param log appended to, so that every incarnation of a restarted process is in one file
      */
-    public static JavaProcess start(String name, Class<?> mainClass, List<String> jvmOptions, List<String> arguments,
+    public static JavaProcess start(Class<?> mainClass, List<String> jvmOptions, List<String> arguments,
             Map<String, String> environment, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -46,25 +44,17 @@ public final class JavaProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new JavaProcess(name, log, process);
+        return new JavaProcess(log, process);
     }
 
     /** {@code usersync run} as {@link Main} runs it. */
-    public static JavaProcess usersyncRun(String name, List<String> jvmOptions, Map<String, String> environment, Path log)
+    public static JavaProcess usersyncRun(List<String> jvmOptions, Map<String, String> environment, Path log)
             throws IOException {
-        return start(name, Main.class, jvmOptions, List.of("run"), environment, log);
-    }
-
-    public String name() {
-        return name;
+        return start(Main.class, jvmOptions, List.of("run"), environment, log);
     }
 
     public Path log() {
         return log;
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     public boolean isAlive() {

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class UsersyncProcess implements AutoCloseable {
 
-    /** The container's settings (see the Dockerfile): a small heap, the quick compiler only. */
+    /** A small heap and the quick compiler only, as in the image (README, Performance): several JVMs share the cores. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +54,7 @@ public final class UsersyncProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is running");
         }
-        process = JavaProcess.usersyncRun(name, JVM_OPTIONS, environment, log);
+        process = JavaProcess.usersyncRun(JVM_OPTIONS, environment, log);
         return this;
     }
 
@@ -81,10 +81,6 @@ public final class UsersyncProcess implements AutoCloseable {
     }
 
     /** Every incarnation's output, appended. */
-    public Path log() {
-        return log;
-    }
-
     public String logText() throws IOException {
         return Files.readString(log);
     }
