@@ -43,6 +43,7 @@ public final class CaptureStage implements AutoCloseable {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "usersync-capture"));
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final DebeziumActivity activity;
     private KafkaChangePublisher publisher;
     private DebeziumEngine<ChangeEvent<String, String>> engine;
 
@@ -53,6 +54,8 @@ public final class CaptureStage implements AutoCloseable {
     public CaptureStage(CaptureConfig config, DataSource database) {
         this.config = config;
         this.database = database;
+        // DebeziumProperties names the connector's topic prefix, and with it its metrics, after the slot.
+        this.activity = new DebeziumActivity(config.slotName());
     }
 
     /**
@@ -124,6 +127,11 @@ public final class CaptureStage implements AutoCloseable {
 
     public boolean isRunning() {
         return started.isDone() && !started.isCompletedExceptionally() && failure.get() == null && !executor.isTerminated();
+    }
+
+    /** Running, and reading the database: not while Debezium waits to reconnect after it lost PostgreSQL. */
+    public boolean isReading() {
+        return isRunning() && activity.readingTheDatabase();
     }
 
     /** Stops the engine, which flushes its offsets, then the producer. Safe to call more than once. */

@@ -29,7 +29,7 @@ import io.usersync.schemas.testing.AuthUsersTable;
  * rate. Each test injects a fault and heals it; after each fault every user of auth.users is in public.users with the
  * fields the pipeline's normalizer gives and a username of their base that they keep, no username is held twice, no
  * row version is written twice, and /health of the stages went DOWN and came back UP where it should. The time from
- * the heal until every sign-up made before it is in public.users is printed, not asserted.
+ * the heal until every stage is UP and every sign-up made before it is in public.users is printed, not asserted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChaosIT {
@@ -103,7 +103,7 @@ class ChaosIT {
     }
 
     @Test
-    void shouldReportTheSinkDownWhilePostgresRestartsAndSyncEveryUserOnceAfterwards() throws Exception {
+    void shouldReportCaptureAndTheSinkDownWhilePostgresRestartsAndSyncEveryUserOnceAfterwards() throws Exception {
         try (HealthWatch health = HealthWatch.start(stages.values())) {
             awaitMoreChanges(random.nextInt(60));
             deployment.postgres().stop();
@@ -114,6 +114,7 @@ class ChaosIT {
             deployment.postgres().start();
             awaitRecovered("PostgreSQL restart", signUps, healed, health);
             assertWentDownAndCameBackUp(health, "sink", "DOWN: database unavailable");
+            assertWentDownAndCameBackUp(health, "capture", "DOWN: not reading the database");
         }
     }
 
@@ -218,12 +219,13 @@ class ChaosIT {
         assertConverged();
     }
 
-    /** Waits until every sign-up made before the heal is in public.users and prints how long that took. */
+    /** Waits until every stage is UP and every sign-up made before the heal is in public.users; prints how long it took. */
     private void awaitCaughtUp(String fault, int signUpsAtHeal, long healedAt, HealthWatch health) throws Exception {
         awaitAllUp();
         await().atMost(AT_MOST).pollInterval(POLL)
                 .until(() -> publicUsers.syncedIds().containsAll(traffic.liveOfFirst(signUpsAtHeal)));
-        String recovery = String.format("ChaosIT: %-28s every sign-up made before the heal in public.users %5.1f s after it;"
+        String recovery = String.format("ChaosIT: %-28s every stage UP and every sign-up made before the heal in public.users"
+                + " %5.1f s after it;"
                 + " %d changes made, %d refused by a database that was down; health: %s", fault,
                 (System.nanoTime() - healedAt) / 1e9, traffic.made(), traffic.refused(), health.describe());
         System.out.println(recovery);
