@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +22,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
+import io.usersync.app.chaos.FreePort;
+import io.usersync.app.chaos.JavaProcess;
+import io.usersync.app.chaos.PublicUsers;
+import io.usersync.app.run.ScratchDirectory;
 import io.usersync.schemas.testing.AuthUsersTable;
 
 /**
@@ -54,9 +55,10 @@ class CrashRecoveryIT {
     private final List<SignUp> signUps = new CopyOnWriteArrayList<>();
     private final AtomicReference<Throwable> signUpFailure = new AtomicReference<>();
     private final ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor();
-    private Path dataDir;
+    private ScratchDirectory dataDir;
     private int dbPort;
-    private Process usersync;
+    private PublicUsers publicUsers;
+    private JavaProcess usersync;
 
     /** One sign-up, in commit order, and the username it must get. */
     private record SignUp(UUID id, String username) {
@@ -65,43 +67,47 @@ class CrashRecoveryIT {
     @AfterEach
     void stop() throws Exception {
         driver.shutdownNow();
-        if (usersync != null && usersync.isAlive()) {
-            usersync.destroy();
-            if (!usersync.waitFor(1, TimeUnit.MINUTES)) {
-                usersync.destroyForcibly().waitFor();
-            }
+        if (usersync != null) {
+            usersync.close();
         }
-        stopOrphanedPostgres();
-        deleteRecursively(dataDir);
+        if (dataDir != null) {
+            stopOrphanedPostgres();
+            dataDir.close();
+        }
     }
 
     @Test
     void shouldSyncEverySignUpOnceWithItsUsernameAfterAKillDashNineAndARestart() throws Exception {
-        dataDir = Files.createTempDirectory("usersync-crash-recovery-it");
-        dbPort = freePort();
-        Files.createDirectories(logs);
+        // Not under the OS temp folder, as with run's default ./.usersync: Kafka Streams warns of a state directory there.
+        dataDir = ScratchDirectory.givenOrTemporary(null, "crash-recovery-");
+        dbPort = FreePort.next();
+        PGSimpleDataSource database = new PGSimpleDataSource();
+        database.setUrl("jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres");
+        database.setUser("postgres");
+        database.setPassword("postgres");
+        publicUsers = new PublicUsers(database);
 
         usersync = start("first");
         await().atMost(AT_MOST).ignoreExceptions().until(() -> query("select to_regclass('public.users') is not null"));
-        countWritesPerRow();
+        publicUsers.countWrites();
         // One user through the whole pipeline first: capture's snapshot is over, every later sign-up is streamed in
         // commit order, so the n-th "kim" is kim, kim2, ... kim<n>.
         signUpNext();
-        await().atMost(AT_MOST).until(() -> synced().size() == 1);
+        await().atMost(AT_MOST).until(() -> publicUsers.usernames().size() == 1);
         // Enough users that the processor's stores reach disk: a store that never left memory hides what a crash
         // leaves behind.
         signUpAtOnce(BACKFILL);
-        await().atMost(AT_MOST).pollInterval(POLL).until(() -> synced().size() == signUps.size());
+        await().atMost(AT_MOST).pollInterval(POLL).until(() -> publicUsers.usernames().size() == signUps.size());
         driver.scheduleAtFixedRate(this::signUpNext, 0, SIGN_UP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        awaitWhileSigningUp().until(() -> synced().size() >= SYNCED_BEFORE_KILL);
+        awaitWhileSigningUp().until(() -> publicUsers.usernames().size() >= SYNCED_BEFORE_KILL);
 
-        usersync.destroyForcibly().waitFor();
+        usersync.kill();
         int signedUpAtKill = signUps.size();
         awaitWhileSigningUp().until(() -> signUps.size() >= signedUpAtKill + SIGNED_UP_WHILE_DOWN);
         long restarted = System.nanoTime();
         usersync = start("restarted");
         List<SignUp> beforeRestart = List.copyOf(signUps);
-        awaitWhileSigningUp().until(() -> synced().keySet().containsAll(ids(beforeRestart)));
+        awaitWhileSigningUp().until(() -> publicUsers.usernames().keySet().containsAll(ids(beforeRestart)));
         Duration recovery = Duration.ofNanos(System.nanoTime() - restarted);
         driver.shutdown();
         assertThat(driver.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
@@ -109,8 +115,8 @@ class CrashRecoveryIT {
 
         Map<UUID, String> expected = new HashMap<>();
         signUps.forEach(signUp -> expected.put(signUp.id(), signUp.username()));
-        await().atMost(AT_MOST).pollInterval(POLL).until(() -> synced().size() == expected.size());
-        String recoveredLine = Files.readAllLines(log("restarted")).stream().filter(line -> line.contains("recovered in"))
+        await().atMost(AT_MOST).pollInterval(POLL).until(() -> publicUsers.usernames().size() == expected.size());
+        String recoveredLine = Files.readAllLines(usersync.log()).stream().filter(line -> line.contains("recovered in"))
                 .findFirst().orElse("(no 'recovered in' line)");
         System.out.printf("CrashRecoveryIT: %d sign-ups, %d of them while usersync was down and %d while it restarted;"
                 + " every sign-up made before the restart was in public.users %.1f s after the restart began."
@@ -118,8 +124,8 @@ class CrashRecoveryIT {
                 expected.size() - beforeRestart.size(), recovery.toMillis() / 1000.0,
                 recoveredLine.substring(Math.max(0, recoveredLine.indexOf("recovered in"))));
 
-        assertThat(synced()).isEqualTo(expected);
-        assertThat(writesPerRow()).containsOnlyKeys(1);
+        assertThat(publicUsers.usernames()).isEqualTo(expected);
+        assertThat(publicUsers.writesPerRowVersion()).containsOnlyKeys(1);
         assertThat(recoveredLine).contains("recovered in");
     }
 
@@ -128,23 +134,10 @@ class CrashRecoveryIT {
         return await().atMost(AT_MOST).pollInterval(POLL).failFast("a sign-up failed", () -> signUpFailure.get() != null);
     }
 
-    private Process start(String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // The production logging (the test classpath has logback-test.xml twice), as `usersync run` logs.
-        String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", logging, "-cp", classPath, Main.class.getName(), "run");
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(variable -> variable.startsWith("USERSYNC_") || variable.startsWith("KAFKA_"));
-        environment.put("USERSYNC_DATA_DIR", dataDir.toString());
-        environment.put("USERSYNC_EMBEDDED_DB_PORT", Integer.toString(dbPort));
-        environment.put("USERSYNC_HTTP_PORT", "0");
-        environment.put("USERSYNC_RECONCILE_INTERVAL_S", "0");
-        return builder.redirectErrorStream(true).redirectOutput(log(name).toFile()).start();
-    }
-
-    private Path log(String name) {
-        return logs.resolve(name + ".log");
+    private JavaProcess start(String name) throws IOException {
+        return JavaProcess.usersyncRun(List.of("-Xmx512m"), Map.of("USERSYNC_DATA_DIR", dataDir.path().toString(),
+                "USERSYNC_EMBEDDED_DB_PORT", Integer.toString(dbPort), "USERSYNC_HTTP_PORT", "0",
+                "USERSYNC_RECONCILE_INTERVAL_S", "0"), logs.resolve(name + ".log"));
     }
 
     /** Half the users share the base "kim" (kim, kim2, ... in sign-up order); the others have one each. */
@@ -185,17 +178,6 @@ class CrashRecoveryIT {
         return signUps.stream().map(SignUp::id).toList();
     }
 
-    private Map<UUID, String> synced() throws SQLException {
-        Map<UUID, String> rows = new HashMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("select id, username from public.users")) {
-            while (rs.next()) {
-                rows.put(rs.getObject(1, UUID.class), rs.getString(2));
-            }
-        }
-        return rows;
-    }
-
     private boolean query(String sql) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
@@ -203,40 +185,10 @@ class CrashRecoveryIT {
         }
     }
 
-    /** A trigger that counts the writes each row of public.users gets, so that a row written twice shows. */
-    private void countWritesPerRow() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute("create table public.write_counts (id uuid primary key, writes int not null)");
-            statement.execute("create function public.count_write() returns trigger language plpgsql as $$ begin "
-                    + "insert into public.write_counts values (new.id, 1) "
-                    + "on conflict (id) do update set writes = write_counts.writes + 1; return new; end $$");
-            statement.execute("create trigger count_writes after insert or update on public.users "
-                    + "for each row execute function public.count_write()");
-        }
-    }
-
-    /** How many rows got each number of writes. */
-    private Map<Integer, Integer> writesPerRow() throws SQLException {
-        Map<Integer, Integer> counts = new HashMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("select writes, count(*) from public.write_counts group by writes")) {
-            while (rs.next()) {
-                counts.put(rs.getInt(1), rs.getInt(2));
-            }
-        }
-        return counts;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** The embedded PostgreSQL outlives a killed usersync; a clean stop ends it, a failed test may not. */
     private void stopOrphanedPostgres() throws IOException {
-        Path pidFile = dataDir == null ? null : dataDir.resolve("postgres").resolve("postmaster.pid");
-        if (pidFile == null || !Files.exists(pidFile)) {
+        Path pidFile = dataDir.path().resolve("postgres").resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
             return;
         }
         long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
@@ -244,18 +196,5 @@ class CrashRecoveryIT {
             postmaster.destroy();
             postmaster.onExit().orTimeout(1, TimeUnit.MINUTES).join();
         });
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        }
-        for (Path path : paths) {
-            Files.deleteIfExists(path);
-        }
     }
 }

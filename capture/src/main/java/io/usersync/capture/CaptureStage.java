@@ -2,6 +2,8 @@ package io.usersync.capture;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,6 +43,7 @@ public final class CaptureStage implements AutoCloseable {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "usersync-capture"));
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final DebeziumActivity activity;
     private KafkaChangePublisher publisher;
     private DebeziumEngine<ChangeEvent<String, String>> engine;
 
@@ -51,6 +54,8 @@ public final class CaptureStage implements AutoCloseable {
     public CaptureStage(CaptureConfig config, DataSource database) {
         this.config = config;
         this.database = database;
+        // DebeziumProperties names the connector's topic prefix, and with it its metrics, after the slot.
+        this.activity = new DebeziumActivity(config.slotName());
     }
 
     /**
@@ -61,6 +66,7 @@ public final class CaptureStage implements AutoCloseable {
      */
     public synchronized void start() {
         new Preflight(config, database).check();
+        warnIfTheSlotIsGone();
         keepPublication();
         CaptureTopic.ensureExists(config);
         publisher = KafkaChangePublisher.create(config);
@@ -80,6 +86,30 @@ public final class CaptureStage implements AutoCloseable {
         log.info("Capture started: slot {}, publication {}, topic {}", config.slotName(), config.publicationName(), config.topic());
     }
 
+    /**
+     * A slot that is missing though capture streamed from this database before (its heartbeat is there) was dropped, or
+     * lost with a failover, while capture was down: the changes since capture stopped went with it. Debezium then finds
+     * its position gone and takes a new snapshot (snapshot mode {@code when_needed}); say why, and what it cannot bring.
+     */
+    private void warnIfTheSlotIsGone() {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select not exists (select from pg_replication_slots"
+                        + " where slot_name = ?) and exists (select from " + DebeziumProperties.HEARTBEAT_TABLE + ")")) {
+            statement.setString(1, config.slotName());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    log.warn("Replication slot '{}' is gone, though capture streamed from this database before: it was dropped,"
+                            + " or lost with a failover, while capture was down, and the changes of auth.users since then went"
+                            + " with it. Capture creates the slot again and takes a new snapshot of auth.users. Users deleted"
+                            + " meanwhile keep their row in public.users until 'usersync reconcile --repair' removes it.",
+                            config.slotName());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the replication slots: " + e.getMessage(), e);
+        }
+    }
+
     /** Creates the publication, or sets its tables: Preflight checked that this user may. */
     private void keepPublication() {
         try (Connection connection = database.getConnection()) {
@@ -97,6 +127,11 @@ public final class CaptureStage implements AutoCloseable {
 
     public boolean isRunning() {
         return started.isDone() && !started.isCompletedExceptionally() && failure.get() == null && !executor.isTerminated();
+    }
+
+    /** Running, and reading the database: not while Debezium waits to reconnect after it lost PostgreSQL. */
+    public boolean isReading() {
+        return isRunning() && activity.readingTheDatabase();
     }
 
     /** Stops the engine, which flushes its offsets, then the producer. Safe to call more than once. */

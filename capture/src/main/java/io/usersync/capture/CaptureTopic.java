@@ -8,7 +8,9 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.usersync.schemas.TopicNames;
 
@@ -25,7 +27,18 @@ final class CaptureTopic {
     static void ensureExists(CaptureConfig config) {
         List<String> names = names(config);
         try (Admin admin = Admin.create(config.kafka().clientProperties(Map.of()))) {
-            admin.createTopics(missing(config, admin.listTopics().names().get())).all().get();
+            // The stream processor creates some of the same topics: when the stages start at once in separate processes,
+            // it may create one between the listing and the creation, which is as good.
+            List<NewTopic> missing = missing(config, admin.listTopics().names().get());
+            for (KafkaFuture<Void> created : admin.createTopics(missing).values().values()) {
+                try {
+                    created.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics " + names + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

@@ -1,7 +1,12 @@
 package io.usersync.processor;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,8 +32,17 @@ public final class StreamProcessorStage implements AutoCloseable {
     /** Off-heap memory of all state stores together: block cache, memtables, indexes and filters. */
     private static final long STATE_STORE_MEMORY = 32L * 1024 * 1024;
 
+    /** How often a stage whose state directory cannot be written tries again. */
+    private static final Duration STATE_DIRECTORY_RETRY = Duration.ofSeconds(2);
+
     private final ProcessorConfig config;
     private final MeterRegistry registry;
+    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(
+            runnable -> new Thread(runnable, "usersync-processor-start"));
+    private ProcessorMetrics metrics;
+    private Topology topology;
+    private String problem;
+    private boolean stopping;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private RocksDbMemory storeMemory;
@@ -40,13 +54,23 @@ public final class StreamProcessorStage implements AutoCloseable {
 
     public synchronized void start() {
         StreamProcessorTopics.ensure(config);
-        ProcessorMetrics metrics = new ProcessorMetrics(registry);
-        Topology topology = UserSyncTopology.build(config, metrics);
+        metrics = new ProcessorMetrics(registry);
+        topology = UserSyncTopology.build(config, metrics);
         log.info("Stream processor topology:\n{}", topology.describe());
-        if (config.stateDirectory() != null
-                && GlobalStoreLeftByACrash.removeAndMarkRunning(config.stateDirectory(), config.applicationId())) {
-            log.warn("The previous run did not stop cleanly and left the global store of existing usernames open;"
-                    + " removed it, Kafka Streams reads it back from {}", config.profilesTopic());
+        startStreams();
+    }
+
+    /**
+     * Starts Kafka Streams once the state directory can be written. While it cannot (permissions, a disk gone read-only
+     * or full), the stage reports why through {@link #problem()} and tries again, and the process's other stages go on.
+     */
+    private synchronized void startStreams() {
+        if (stopping) {
+            return;
+        }
+        if (config.stateDirectory() != null && !stateDirectoryReady()) {
+            retry.schedule(this::startStreamsAgain, STATE_DIRECTORY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            return;
         }
         if (config.stateDirectory() != null && GlobalStoreLeftByACrash.removeIfOfAnotherStore(config.stateDirectory(),
                 config.applicationId(), UserSyncTopology.EXISTING_USERNAMES_STORE)) {
@@ -71,12 +95,52 @@ public final class StreamProcessorStage implements AutoCloseable {
         log.info("Stream processor {} started on {}", config.applicationId(), config.cdcTopic());
     }
 
+    /** On the retry thread, where nobody else would see an error: the stage reports it and stays down. */
+    private synchronized void startStreamsAgain() {
+        try {
+            startStreams();
+        } catch (RuntimeException e) {
+            log.error("Stream processor failed to start", e);
+            problem = "failed to start: " + e.getClass().getSimpleName();
+        }
+    }
+
+    /** Prepares the state directory (GlobalStoreLeftByACrash writes its marker there); says once when it cannot. */
+    private boolean stateDirectoryReady() {
+        try {
+            if (GlobalStoreLeftByACrash.removeAndMarkRunning(config.stateDirectory(), config.applicationId())) {
+                log.warn("The previous run did not stop cleanly and left the global store of existing usernames open;"
+                        + " removed it, Kafka Streams reads it back from {}", config.profilesTopic());
+            }
+        } catch (UncheckedIOException e) {
+            if (problem == null) {
+                log.error("Stream processor cannot write its state directory {} ({}): it reports DOWN and tries again every {}"
+                        + " s. Fix: make the directory writable (its permissions, a disk gone read-only or full).",
+                        config.stateDirectory(), e.getCause(), STATE_DIRECTORY_RETRY.toSeconds());
+            }
+            problem = "state directory not writable: " + e.getCause().getClass().getSimpleName();
+            return false;
+        }
+        if (problem != null) {
+            log.info("Stream processor's state directory {} is writable again; starting", config.stateDirectory());
+            problem = null;
+        }
+        return true;
+    }
+
+    /** Why the stage cannot run although it was started, if so. */
+    public synchronized Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
     public synchronized KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
     @Override
     public synchronized void close() {
+        stopping = true;
+        retry.shutdownNow();
         if (streams == null) {
             return;
         }

@@ -10,7 +10,9 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.usersync.schemas.TopicNames;
 
@@ -35,13 +37,30 @@ final class StreamProcessorTopics {
                     missing.add(topic);
                 }
             }
-            admin.createTopics(missing).all().get();
+            createUnlessCreatedMeanwhile(admin, missing);
             checkCoPartitioned(admin, config, existing);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the stream processor's topics: " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Capture creates some of the same topics: when the stages start at once in separate processes, the other one may
+     * create a topic between the listing and the creation, which is as good.
+     */
+    private static void createUnlessCreatedMeanwhile(Admin admin, List<NewTopic> topics)
+            throws ExecutionException, InterruptedException {
+        for (KafkaFuture<Void> created : admin.createTopics(topics).values().values()) {
+            try {
+                created.get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -63,14 +63,19 @@ public final class Pipeline implements AutoCloseable {
     public List<StageHealth> health() {
         List<StageHealth> health = new ArrayList<>();
         if (capture != null) {
-            health.add(capture.isRunning() ? new StageHealth("capture", true, "streaming")
-                    : new StageHealth("capture", false, capture.failure().map(e -> "failed: " + e.getClass().getSimpleName())
-                            .orElse("not running")));
+            if (capture.isRunning()) {
+                health.add(capture.isReading() ? new StageHealth("capture", true, "streaming")
+                        : new StageHealth("capture", false, "not reading the database (reconnecting)"));
+            } else {
+                health.add(new StageHealth("capture", false, capture.failure()
+                        .map(e -> "failed: " + e.getClass().getSimpleName()).orElse("not running")));
+            }
         }
         if (processor != null) {
             KafkaStreams.State state = processor.state();
             boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-            health.add(new StageHealth("process", up, state.name().toLowerCase()));
+            health.add(processor.problem().map(problem -> new StageHealth("process", false, problem))
+                    .orElseGet(() -> new StageHealth("process", up, state.name().toLowerCase())));
         }
         if (sink != null) {
             SinkHealth sinkHealth = sink.health();
@@ -80,11 +85,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Every stage does its work: capture streams, the processor's tasks run (not waiting for its group or restoring
+     * Every stage does its work: capture reads the database, the processor's tasks run (not waiting for its group or restoring
      * state), the sink has its partitions. {@link #health()} is more lenient: a rebalancing processor is up.
      */
     public boolean working() {
-        return (capture == null || capture.isRunning())
+        return (capture == null || capture.isReading())
                 && (processor == null || processor.state() == KafkaStreams.State.RUNNING)
                 && (sink == null || sink.health().up());
     }

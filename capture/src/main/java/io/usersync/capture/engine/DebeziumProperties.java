@@ -104,7 +104,10 @@ public final class DebeziumProperties {
         } else {
             props.setProperty("message.prefix.exclude.list", ".*");
         }
-        props.setProperty("snapshot.mode", "initial");
+        // A snapshot at the first start, and again whenever the stored position cannot be read any more: the slot
+        // was dropped or lost in a failover while capture was down (CaptureStage says so). "initial" stops capture
+        // for good there, and no later sign-up would ever be synced.
+        props.setProperty("snapshot.mode", "when_needed");
         props.setProperty("tombstones.on.delete", "true");
         // Resyncs: a row in the signal table starts an incremental snapshot, read as "op":"r" changes.
         props.setProperty("signal.enabled.channels", "source");
@@ -129,6 +132,11 @@ public final class DebeziumProperties {
         props.setProperty("converter.schemas.enable", "false");
         props.setProperty("key.converter.schemas.enable", "false");
         props.setProperty("value.converter.schemas.enable", "false");
+
+        // After it lost the database (a restart of PostgreSQL, a failover) the connector waits this long before it
+        // connects again, and again after each failed attempt: 10 s by default, a stall of 10 s after a restart that
+        // took 2.
+        props.setProperty("retriable.restart.connector.wait.ms", "2000");
 
         props.setProperty("offset.flush.interval.ms", "1000");
         if (config.offsets() instanceof OffsetStore.KafkaTopic kafka) {
