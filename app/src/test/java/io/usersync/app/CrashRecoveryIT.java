@@ -79,7 +79,6 @@ class CrashRecoveryIT {
     void shouldSyncEverySignUpOnceWithItsUsernameAfterAKillDashNineAndARestart() throws Exception {
         dataDir = Files.createTempDirectory("usersync-crash-recovery-it");
         dbPort = freePort();
-        Files.createDirectories(logs);
 
         usersync = start("first");
         await().atMost(AT_MOST).ignoreExceptions().until(() -> query("select to_regclass('public.users') is not null"));
@@ -129,18 +128,11 @@ class CrashRecoveryIT {
     }
 
     private Process start(String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // The production logging (the test classpath has logback-test.xml twice), as `usersync run` logs.
-        String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", logging, "-cp", classPath, Main.class.getName(), "run");
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(variable -> variable.startsWith("USERSYNC_") || variable.startsWith("KAFKA_"));
-        environment.put("USERSYNC_DATA_DIR", dataDir.toString());
-        environment.put("USERSYNC_EMBEDDED_DB_PORT", Integer.toString(dbPort));
-        environment.put("USERSYNC_HTTP_PORT", "0");
-        environment.put("USERSYNC_RECONCILE_INTERVAL_S", "0");
-        return builder.redirectErrorStream(true).redirectOutput(log(name).toFile()).start();
+        return UsersyncJvm.start(List.of("-Xmx512m"), List.of("run"), Map.of(
+                "USERSYNC_DATA_DIR", dataDir.toString(),
+                "USERSYNC_EMBEDDED_DB_PORT", Integer.toString(dbPort),
+                "USERSYNC_HTTP_PORT", "0",
+                "USERSYNC_RECONCILE_INTERVAL_S", "0"), log(name));
     }
 
     private Path log(String name) {
