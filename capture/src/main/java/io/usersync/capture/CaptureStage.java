@@ -64,6 +64,8 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile Role role = Role.STARTING;
+    /** A standby logs once that PostgreSQL is unreachable, not at every try. Lease thread only. */
+    private boolean unreachable;
     private KafkaChangePublisher publisher;
     private DebeziumEngine<ChangeEvent<String, String>> engine;
 
@@ -86,7 +88,6 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
      */
     public synchronized void start() {
         new Preflight(config, database).check();
-        keepPublication();
         CaptureTopic.ensureExists(config);
         boolean leased;
         try {
@@ -171,12 +172,19 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
     }
 
     private void tryTakeOver() {
+        boolean acquired;
         try {
-            if (!lease.tryAcquire()) {
-                return;
-            }
+            acquired = lease.tryAcquire();
         } catch (SQLException e) {
-            log.warn("Capture standby cannot reach PostgreSQL to try the lease on slot {}: {}", config.slotName(), e.getMessage());
+            if (!unreachable) {
+                log.warn("Capture standby cannot reach PostgreSQL to try the lease on slot {}, trying on: {}", config.slotName(),
+                        e.getMessage());
+            }
+            unreachable = true;
+            return;
+        }
+        unreachable = false;
+        if (!acquired) {
             return;
         }
         long took = System.nanoTime();
@@ -193,9 +201,13 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
         }
     }
 
-    /** With the lease held: waits for the slot's previous reader to be gone, then starts the engine. */
+    /**
+     * With the lease held: keeps the publication (only the lease holder changes it, so captures starting together do
+     * not race to create it), waits for the slot's previous reader to be gone, then starts the engine.
+     */
     private void activate() {
         try {
+            keepPublication();
             lease.awaitSlotReleased(SLOT_RELEASE_TIMEOUT, LEASE_POLL);
             startEngine();
         } catch (RuntimeException e) {

@@ -8,7 +8,9 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.usersync.schemas.TopicNames;
 
@@ -25,7 +27,16 @@ final class CaptureTopic {
     static void ensureExists(CaptureConfig config) {
         List<String> names = names(config);
         try (Admin admin = Admin.create(config.kafka().clientProperties(Map.of()))) {
-            admin.createTopics(missing(config, admin.listTopics().names().get())).all().get();
+            for (KafkaFuture<Void> created : admin.createTopics(missing(config, admin.listTopics().names().get())).values().values()) {
+                try {
+                    created.get();
+                } catch (ExecutionException e) {
+                    // A standby started at the same moment as the active capture made it between the listing and here.
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics " + names + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
