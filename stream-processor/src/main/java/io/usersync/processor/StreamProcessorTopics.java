@@ -10,7 +10,9 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.usersync.schemas.TopicNames;
 
@@ -35,7 +37,18 @@ final class StreamProcessorTopics {
                     missing.add(topic);
                 }
             }
-            admin.createTopics(missing).all().get();
+            for (KafkaFuture<Void> created : admin.createTopics(missing).values().values()) {
+                try {
+                    created.get();
+                } catch (ExecutionException e) {
+                    // Another instance starting at the same moment (docker compose up --scale process=3) made it between
+                    // the listing and here, with the partitions of its own configuration: like a topic created here, it
+                    // is not described (it may not be known yet to the broker that answers).
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
             checkCoPartitioned(admin, config, existing);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the stream processor's topics: " + e.getCause().getMessage(), e);
