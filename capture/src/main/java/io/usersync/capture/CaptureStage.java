@@ -1,19 +1,14 @@
 package io.usersync.capture;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
@@ -21,14 +16,9 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.debezium.engine.ChangeEvent;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.format.Json;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.usersync.capture.engine.DebeziumProperties;
-import io.usersync.capture.engine.KafkaChangePublisher;
 import io.usersync.capture.engine.Publication;
 import io.usersync.capture.lease.SlotLease;
 import io.usersync.capture.preflight.Preflight;
@@ -37,9 +27,9 @@ import io.usersync.capture.preflight.Preflight;
  * The capture stage: checks its preconditions, takes the slot's lease ({@link SlotLease}), then runs the embedded
  * Debezium engine, which takes an initial snapshot of {@code auth.users} and then streams its changes to the CDC topic.
  * When another capture holds the lease this one stands by, tries for the lease every {@link #LEASE_POLL}, and starts
- * the engine from the committed offsets once it has it. An active capture whose lease session ends stops the engine
- * at once, so two captures never read the slot. Failure of the engine is reported through {@link #failure()}, and
- * gives the lease up for a standby.
+ * the engine from the committed offsets once it has it. An active capture whose lease session ends (PostgreSQL
+ * restarted, say) stops the engine at once, so two captures never read the slot, and stands by until it holds the
+ * lease again. Failure of the engine is reported through {@link #failure()}, and gives the lease up for a standby.
  */
 public final class CaptureStage implements AutoCloseable, MeterBinder {
 
@@ -48,7 +38,6 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
     static final Duration LEASE_POLL = Duration.ofMillis(500);
     /** Longer than PostgreSQL's default wal_sender_timeout (60 s), after which a vanished reader's walsender ends. */
     private static final Duration SLOT_RELEASE_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(CaptureStage.class);
 
     /** Where the stage is in its life. */
@@ -57,17 +46,14 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
     private final CaptureConfig config;
     private final DataSource database;
     private final SlotLease lease;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "usersync-capture"));
     /** Every use of the lease after start runs on this thread. */
     private final ScheduledExecutorService leaseThread = Executors.newSingleThreadScheduledExecutor(
             runnable -> new Thread(runnable, "usersync-capture-lease"));
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile Role role = Role.STARTING;
     /** A standby logs once that PostgreSQL is unreachable, not at every try. Lease thread only. */
     private boolean unreachable;
-    private KafkaChangePublisher publisher;
-    private DebeziumEngine<ChangeEvent<String, String>> engine;
+    private volatile CaptureEngine engine;
 
     /**
      * @param database ordinary connections to {@code config.database()}, as its user: for the checks and the
@@ -130,7 +116,8 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
 
     /** Reads the slot and streams: the active capture. */
     public boolean isRunning() {
-        return role() == Role.ACTIVE && !executor.isTerminated();
+        CaptureEngine running = engine;
+        return role() == Role.ACTIVE && running != null && running.isRunning();
     }
 
     @Override
@@ -146,7 +133,13 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
     @Override
     public void close() {
         leaseThread.shutdownNow();
-        awaitTermination(leaseThread);
+        try {
+            if (!leaseThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("Capture's lease thread still running 30 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
             role = Role.STOPPED;
             stopEngine();
@@ -160,14 +153,15 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
         if (now == Role.STANDBY) {
             tryTakeOver();
         } else if (now == Role.ACTIVE && !lease.stillHeld() && !leaseThread.isShutdown()) {
-            // The session that held the lease ended: the lease may be another capture's already, so stop reading now.
-            log.error("Capture lost its lease on slot {} (its database session ended): stopping the engine, so that it never"
-                    + " reads beside another capture. Restart this instance to make it a standby again.", config.slotName());
+            // The session that held the lease ended (PostgreSQL restarted, the network was cut, the session was
+            // terminated): the lease may be another capture's already, so stop reading now, then stand by for it.
+            log.warn("Capture lost its lease on slot {} (its database session ended): stopping the engine, so that it never"
+                    + " reads beside another capture; standing by until it holds the lease again", config.slotName());
             synchronized (this) {
                 stopEngine();
                 lease.close();
+                role = Role.STANDBY;
             }
-            failure.compareAndSet(null, new IllegalStateException("lost the lease on replication slot " + config.slotName()));
         }
     }
 
@@ -209,7 +203,7 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
         try {
             keepPublication();
             lease.awaitSlotReleased(SLOT_RELEASE_TIMEOUT, LEASE_POLL);
-            startEngine();
+            engine = CaptureEngine.start(config, this::onEngineFailure);
         } catch (RuntimeException e) {
             stopEngine();
             lease.close();
@@ -219,77 +213,21 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
         log.info("Capture started: slot {}, publication {}, topic {}", config.slotName(), config.publicationName(), config.topic());
     }
 
-    private void startEngine() {
-        publisher = KafkaChangePublisher.create(config);
-        engine = DebeziumEngine.create(Json.class)
-                .using(DebeziumProperties.of(config))
-                .using(new DebeziumEngine.ConnectorCallback() {
-                    @Override
-                    public void taskStarted() {
-                        started.complete(null);
-                    }
-                })
-                .using(this::onCompletion)
-                .notifying(publisher)
-                .build();
-        executor.execute(engine);
-        awaitStarted();
-    }
-
     private void stopEngine() {
-        if (engine == null) {
-            return;
-        }
-        try {
+        if (engine != null) {
             engine.close();
-        } catch (IOException e) {
-            log.warn("Debezium engine did not close cleanly", e);
-        } finally {
             engine = null;
         }
-        executor.shutdown();
-        awaitTermination(executor);
-        publisher.close();
     }
 
-    private static void awaitTermination(ExecutorService executor) {
-        try {
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("Capture thread still running 30 s after close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void onCompletion(boolean success, String message, Throwable error) {
-        if (success) {
-            log.info("Capture engine stopped: {}", message);
-            started.complete(null);
-            return;
-        }
-        Throwable cause = error != null ? error : new IllegalStateException(message);
-        failure.set(cause);
-        started.completeExceptionally(cause);
-        log.error("Capture engine failed: {}", message, error);
-        // A standby may take over. The lease is used on its own thread only; once that is shut down, close() ends it.
+    /** The engine stopped on its own: this capture is DOWN and gives the lease up, so a standby may take over. */
+    private void onEngineFailure(Throwable cause) {
+        failure.compareAndSet(null, cause);
+        // The lease is used on its own thread only; once that is shut down, close() ends it.
         try {
             leaseThread.execute(lease::close);
         } catch (RejectedExecutionException stopping) {
             log.debug("Capture is closing; close() gives the lease up");
-        }
-    }
-
-    private void awaitStarted() {
-        try {
-            started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting capture", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("capture engine failed to start: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("capture engine did not start within " + START_TIMEOUT, e);
         }
     }
 }

@@ -91,17 +91,46 @@ class CaptureFailoverIT {
         assertThat(slotReaders()).hasSize(1).doesNotContain(activeReader);
     }
 
+    /**
+     * Whichever takes the freed lease (the standby, or the first capture once it stood by) reads only once the first
+     * capture's walsender is gone: a new reader of the slot shows that the first one stopped reading.
+     */
     @Test
-    void shouldStopReadingTheSlotWhenTheSessionOfItsLeaseEnds() throws Exception {
+    void shouldStopReadingTheSlotAndStandByWhenTheSessionOfItsLeaseEnds() throws Exception {
         database = TestDatabase.migrated(postgres);
-        CaptureStage capture = start(config());
-        awaitTheReader();
+        CaptureConfig config = config();
+        CaptureStage first = start(config);
+        int firstReader = awaitTheReader();
+        CaptureStage second = start(config);
+        int firstLease = leaseSessions().get(0);
 
-        database.execute("select pg_terminate_backend(pid) from pg_stat_activity where application_name = '"
-                + SlotLease.APPLICATION_NAME + "' and datname = '" + database.name() + "'");
+        database.execute("select pg_terminate_backend(" + firstLease + ")");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> capture.role() == CaptureStage.Role.FAILED && slotReaders().isEmpty());
-        assertThat(capture.failure()).get().extracting(Throwable::getMessage).asString().contains("lost the lease");
+        await().atMost(Duration.ofMinutes(1)).until(() -> Set.of(first.role(), second.role())
+                .equals(Set.of(CaptureStage.Role.ACTIVE, CaptureStage.Role.STANDBY)) && !slotReaders().contains(firstReader));
+        assertThat(awaitTheReader()).isNotEqualTo(firstReader);
+        UUID signedUp = new AuthUsersTable(database).signUp("after.takeover@example.com", "{}", "{}");
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            assertThat(keys(reader.awaitAtLeast(1))).contains(signedUp.toString());
+        }
+        assertThat(first.failure()).isEmpty();
+        assertThat(second.failure()).isEmpty();
+        assertThat(leaseSessions()).hasSize(2).doesNotContain(firstLease);
+    }
+
+    /** The backend pids of the captures' lease sessions on the test's database, the holder's first. */
+    private List<Integer> leaseSessions() throws SQLException {
+        List<Integer> pids = new ArrayList<>();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select a.pid from pg_stat_activity a left join pg_locks l"
+                        + " on l.pid = a.pid and l.locktype = 'advisory' and l.granted where a.application_name = '"
+                        + SlotLease.APPLICATION_NAME + "' and a.datname = '" + database.name() + "'"
+                        + " order by l.pid is null, a.pid")) {
+            while (rs.next()) {
+                pids.add(rs.getInt(1));
+            }
+        }
+        return pids;
     }
 
     private CaptureStage start(CaptureConfig config) {
