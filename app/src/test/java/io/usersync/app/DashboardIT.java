@@ -219,7 +219,7 @@ class DashboardIT {
         Set<String> exported = exportedMetricNames(get("/metrics").body());
 
         assertThat(grafana.get("panels").size()).isGreaterThanOrEqualTo(10);
-        assertThat(alertNames).containsExactlyInAnyOrder("UsersyncStageDown", "UsersyncDeadLettersHigh",
+        assertThat(alertNames).containsExactlyInAnyOrder("UsersyncStageDown", "UsersyncNoActiveCapture", "UsersyncDeadLettersHigh",
                 "UsersyncConsumerLagGrowing", "UsersyncReplicationSlotLagHigh", "UsersyncNoSyncWhileSignUps");
         for (String expression : expressions) {
             Set<String> names = metricNames(expression);

@@ -27,8 +27,8 @@ final class CaptureTopic {
     static void ensureExists(CaptureConfig config) {
         List<String> names = names(config);
         try (Admin admin = Admin.create(config.kafka().clientProperties(Map.of()))) {
-            // The stream processor creates some of the same topics: when the stages start at once in separate processes,
-            // it may create one between the listing and the creation, which is as good.
+            // The stream processor, and a standby capture starting at the same moment, create some of the same topics: one
+            // created between the listing and the creation is as good.
             List<NewTopic> missing = missing(config, admin.listTopics().names().get());
             for (KafkaFuture<Void> created : admin.createTopics(missing).values().values()) {
                 try {

@@ -50,6 +50,7 @@ public final class Pipeline implements AutoCloseable {
             if (config.instance().stages().contains(Stage.CAPTURE)) {
                 capture = new CaptureStage(StageConfigs.capture(config), database);
                 capture.start();
+                capture.bindTo(registry);
                 new ReplicationSlotLag(database, config.capture().slotName()).bindTo(registry);
             }
         } catch (RuntimeException e) {
@@ -63,13 +64,7 @@ public final class Pipeline implements AutoCloseable {
     public List<StageHealth> health() {
         List<StageHealth> health = new ArrayList<>();
         if (capture != null) {
-            if (capture.isRunning()) {
-                health.add(capture.isReading() ? new StageHealth("capture", true, "streaming")
-                        : new StageHealth("capture", false, "not reading the database (reconnecting)"));
-            } else {
-                health.add(new StageHealth("capture", false, capture.failure()
-                        .map(e -> "failed: " + e.getClass().getSimpleName()).orElse("not running")));
-            }
+            health.add(captureHealth());
         }
         if (processor != null) {
             KafkaStreams.State state = processor.state();
@@ -85,11 +80,29 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Every stage does its work: capture reads the database, the processor's tasks run (not waiting for its group or restoring
-     * state), the sink has its partitions. {@link #health()} is more lenient: a rebalancing processor is up.
+     * A standby capture is UP (ready): it is healthy and takes over by itself, and a load balancer in front of /sync
+     * (which any instance serves) should keep it. Which instance reads the slot shows in the reason and in
+     * {@link CaptureStage#ACTIVE_METER}.
+     */
+    private StageHealth captureHealth() {
+        return switch (capture.role()) {
+            case ACTIVE -> capture.isReading() ? new StageHealth("capture", true, "streaming")
+                    : new StageHealth("capture", false, capture.isRunning() ? "not reading the database (reconnecting)"
+                            : "not running");
+            case STANDBY -> new StageHealth("capture", true, "standby");
+            case FAILED -> new StageHealth("capture", false, capture.failure().map(e -> "failed: " + e.getClass().getSimpleName())
+                    .orElse("failed"));
+            case STARTING, STOPPED -> new StageHealth("capture", false, "not running");
+        };
+    }
+
+    /**
+     * Every stage does its work: capture streams, the processor's tasks run (not waiting for its group or restoring
+     * state), the sink has its partitions, capture reads the database or stands by. {@link #health()} is more lenient: a
+     * rebalancing processor is up.
      */
     public boolean working() {
-        return (capture == null || capture.isReading())
+        return (capture == null || capture.isReading() || capture.role() == CaptureStage.Role.STANDBY)
                 && (processor == null || processor.state() == KafkaStreams.State.RUNNING)
                 && (sink == null || sink.health().up());
     }

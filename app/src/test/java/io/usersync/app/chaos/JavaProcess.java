@@ -61,6 +61,11 @@ public final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** @throws IllegalThreadStateException while it runs */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** {@code kill -9}: no shutdown hook runs, nothing is flushed or closed. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,8 +15,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * docker-compose.yml only sets variables the app reads, opens the HTTP port where it serves it, pins every
@@ -28,7 +27,7 @@ class ComposeFileTest {
     private static final Path ROLE_SCRIPT = COMPOSE.resolveSibling("deploy/sql/usersync-role.sql");
 
     private static JsonNode compose() throws IOException {
-        return new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile());
+        return ComposeProject.tree(COMPOSE);
     }
 
     @Test
@@ -76,6 +75,49 @@ class ComposeFileTest {
     void shouldBindTheImagesHttpPortToEveryInterface() throws IOException {
         assertThat(Files.readAllLines(COMPOSE.resolveSibling("Dockerfile")))
                 .contains("ENV " + Setting.HTTP_BIND.variable() + "=0.0.0.0");
+    }
+
+    @Test
+    void shouldCheckTheReadinessOfEveryStageOnThePortItServes() throws IOException {
+        compose().get("services").forEach(service -> {
+            if (service.path("environment").has("USERSYNC_STAGES")) {
+                String port = service.get("environment").get(Setting.HTTP_PORT.variable()).asText();
+                assertThat(service.path("healthcheck").path("test").toString()).contains("localhost:" + port + "/health/ready");
+            }
+        });
+    }
+
+    /** docker compose up --scale process=3: no fixed name or host port, and no state shared between replicas. */
+    @Test
+    void shouldLetTheProcessServiceScaleOutWithAStateDirectoryPerReplica() throws IOException {
+        JsonNode process = compose().get("services").get("process");
+        String dataDir = Dockerfile.read(COMPOSE.resolveSibling("Dockerfile")).environment().get(Setting.DATA_DIR.variable());
+        Set<String> named = new HashSet<>();
+        compose().path("volumes").fieldNames().forEachRemaining(named::add);
+
+        assertThat(process.has("container_name")).isFalse();
+        assertThat(process.has("ports")).isFalse();
+        assertThat(process.path("environment").has(Setting.INSTANCE_ID.variable())).isFalse();
+        process.path("volumes").forEach(volume -> assertThat(volume.asText().split(":")[0]).isNotIn(named));
+        assertThat(process.path("volumes").toString()).contains(dataDir);
+    }
+
+    @Test
+    void shouldHavePrometheusScrapeEveryReplicaOfEveryStage() throws IOException {
+        JsonNode discovery = ComposeProject.tree(COMPOSE.resolveSibling("deploy/prometheus.yml")).at("/scrape_configs/0/dns_sd_configs/0");
+        List<String> names = new ArrayList<>();
+        discovery.get("names").forEach(name -> names.add(name.asText()));
+        List<String> stages = new ArrayList<>();
+        compose().get("services").properties().forEach(service -> {
+            if (service.getValue().path("environment").has("USERSYNC_STAGES")) {
+                stages.add(service.getKey());
+                assertThat(service.getValue().get("environment").get(Setting.HTTP_PORT.variable()).asText())
+                        .isEqualTo(discovery.get("port").asText());
+            }
+        });
+
+        assertThat(discovery.get("type").asText()).isEqualTo("A");
+        assertThat(names).containsExactlyInAnyOrderElementsOf(stages);
     }
 
     @Test

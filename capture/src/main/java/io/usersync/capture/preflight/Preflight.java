@@ -113,7 +113,7 @@ public final class Preflight {
     private void checkSlot(Connection connection, List<String> problems) throws SQLException {
         String slot = config.slotName();
         try (PreparedStatement statement = connection.prepareStatement(
-                "select plugin, active from pg_replication_slots where slot_name = ?")) {
+                "select plugin from pg_replication_slots where slot_name = ?")) {
             statement.setString(1, slot);
             try (ResultSet rs = statement.executeQuery()) {
                 if (rs.next()) {
@@ -121,10 +121,6 @@ public final class Preflight {
                         problems.add("replication slot '" + slot + "' uses plugin " + rs.getString("plugin")
                                 + ", not pgoutput. Fix: choose another slot name, or drop it: SELECT pg_drop_replication_slot('"
                                 + slot + "');");
-                    }
-                    if (rs.getBoolean("active")) {
-                        problems.add("replication slot '" + slot + "' is in use by another process (is a second capture running?). "
-                                + "Fix: stop the other capture, or give this one another slot name.");
                     }
                     return;
                 }
