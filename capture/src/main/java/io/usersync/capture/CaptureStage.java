@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.usersync.capture.engine.DebeziumProperties;
 import io.usersync.capture.engine.Publication;
 import io.usersync.capture.lease.SlotLease;
 import io.usersync.capture.preflight.Preflight;
