@@ -17,7 +17,8 @@ import net.logstash.logback.encoder.LogstashEncoder;
 /**
  * Where the log goes and in which format. logback.xml sets the levels and the filters of known library noise
  * and writes plain text to stderr until a command knows its configuration; then the command points the root
- * logger here: stderr in the configured format, or a file (the demo, whose terminal is for a person).
+ * logger here: stderr in the configured format, or a file (the demo, whose terminal is for a person), through an
+ * appender that keeps the filters of the one it replaces.
  */
 public final class LogOutput {
 
@@ -70,8 +71,10 @@ public final class LogOutput {
         appender.setContext(context);
         appender.setName("usersync-" + format.name().toLowerCase(java.util.Locale.ROOT));
         appender.setEncoder(encoder(context, format));
-        appender.start();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        // The filters of known noise that logback.xml declares on its appender go on with the new one.
+        root.iteratorForAppenders().forEachRemaining(replaced -> replaced.getCopyOfAttachedFiltersList().forEach(appender::addFilter));
+        appender.start();
         root.detachAndStopAllAppenders();
         root.addAppender(appender);
     }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.usersync.schemas.logging.LogFields;
 
@@ -75,6 +79,30 @@ class LogOutputTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[main\\] "
                 + "io\\.usersync\\.test\\.LogOutputTest - Profile of user 6a1f4a5e-2f0e-4c37-9d0c-3f1d0e6b7a11 sent to the dead-letter"
                 + " topic\\R");
+    }
+
+    /** logback.xml declares the filters of known noise on its appender; the appender a command puts in its place keeps them. */
+    @Test
+    void shouldKeepTheFiltersOfTheAppenderItReplaces(@TempDir Path folder) throws Exception {
+        Logger root = logger.getLoggerContext().getLogger(Logger.ROOT_LOGGER_NAME);
+        KnownNoise noise = new KnownNoise();
+        noise.setLogger("io.usersync.test.Noisy");
+        noise.setMessageContains("nothing to act on");
+        noise.start();
+        root.iteratorForAppenders().forEachRemaining(appender -> appender.addFilter(noise));
+        Path file = folder.resolve("usersync.log");
+        try {
+            LogOutput.toFile(file, LogFormat.PLAIN);
+
+            Logger noisy = logger.getLoggerContext().getLogger("io.usersync.test.Noisy");
+            noisy.warn("a warning with nothing to act on");
+            noisy.warn("a warning that counts");
+        } finally {
+            LogOutput.toStandardError(LogFormat.PLAIN);
+            root.iteratorForAppenders().forEachRemaining(Appender::clearAllFilters);
+        }
+
+        assertThat(Files.readString(file)).doesNotContain("nothing to act on").contains("a warning that counts");
     }
 
     @Test
