@@ -10,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.debezium.engine.ChangeEvent;
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.format.Json;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
 import io.usersync.capture.engine.DebeziumProperties;
 import io.usersync.capture.engine.KafkaChangePublisher;
 
@@ -33,12 +35,12 @@ final class CaptureEngine implements AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "usersync-capture"));
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final Consumer<Throwable> onFailure;
-    private final DebeziumEngine<ChangeEvent<String, String>> engine;
+    private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     private CaptureEngine(CaptureConfig config, Consumer<Throwable> onFailure) {
         this.onFailure = onFailure;
         this.publisher = KafkaChangePublisher.create(config);
-        this.engine = DebeziumEngine.create(Json.class)
+        this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumProperties.of(config))
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override

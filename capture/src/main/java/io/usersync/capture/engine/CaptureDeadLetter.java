@@ -28,13 +28,14 @@ final class CaptureDeadLetter {
      * @param published   what capture published in its place, null when nothing
      * @param emptied     the columns emptied, with their size in bytes
      */
-    static ProducerRecord<String, String> recordTooLarge(String topic, String key, String destination, long lsn,
+    static ProducerRecord<String, byte[]> recordTooLarge(String topic, String key, String destination, long lsn,
             int bytes, int limit, String published, Map<String, Integer> emptied, Instant now) {
         String columns = emptied.isEmpty() ? "no column could be emptied"
                 : emptied.entrySet().stream().map(column -> column.getKey() + " (" + column.getValue() + " bytes)")
                         .collect(Collectors.joining(", ", "published without ", ""));
         String message = "change of " + bytes + " bytes over max.request.size " + limit + "; " + columns;
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, published);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key,
+                published == null ? null : published.getBytes(StandardCharsets.UTF_8));
         DeadLetterHeaders.of(new DeadLetterHeaders.Cause(DeadLetterHeaders.STAGE_CAPTURE, RECORD_TOO_LARGE,
                         RecordTooLargeException.class.getName(), message),
                         new DeadLetterHeaders.Source(destination, -1, lsn), 1, now)

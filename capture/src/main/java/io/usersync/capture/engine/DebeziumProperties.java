@@ -129,10 +129,6 @@ public final class DebeziumProperties {
         props.setProperty("converters", TimestampConverter.NAME);
         props.setProperty(TimestampConverter.NAME + ".type", TimestampConverter.class.getName());
 
-        props.setProperty("converter.schemas.enable", "false");
-        props.setProperty("key.converter.schemas.enable", "false");
-        props.setProperty("value.converter.schemas.enable", "false");
-
         // After it lost the database (a restart of PostgreSQL, a failover) the connector waits this long before it
         // connects again, and again after each failed attempt: 10 s by default, a stall of 10 s after a restart that
         // took 2.

@@ -16,17 +16,19 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.debezium.DebeziumException;
-import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.logging.LogFields;
@@ -35,14 +37,15 @@ import io.usersync.schemas.logging.LogFields;
  * Publishes each batch of {@code auth.users} changes to the CDC topic (and the snapshot rows of
  * {@code public.users} and the username announcements to the reservations topic), keyed by user id, and marks
  * the batch processed only after Kafka acknowledged every record of it: Debezium's offsets never run ahead
- * of what Kafka holds.
+ * of what Kafka holds. The engine hands over Connect records, written here as the JSON of Debezium's JSON format
+ * ({@link ConnectJson}), and only those that are published.
  *
  * <p>A change bigger than the producer's {@code max.request.size} would fail the batch and stop capture for good,
  * with every later change behind it. Its size is checked before it is sent: an oversized change is published
  * with its largest columns emptied ({@link OversizedChange}, marked by the {@link #REDUCED_HEADER} header), and a
  * dead letter says which columns were emptied; capture goes on.
  */
-public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>>, AutoCloseable {
+public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaChangePublisher.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -55,7 +58,7 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
      */
     static final int OVERHEAD_BYTES = 4096;
 
-    private final Producer<String, String> producer;
+    private final Producer<String, byte[]> producer;
     private final Map<String, String> topicByDestination;
     private final String messageDestination;
     private final String deadLetterTopic;
@@ -68,7 +71,7 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
      * @param messageDestination the destination of logical decoding messages, whose key is their prefix and
      *                           whose content names the user
      */
-    public KafkaChangePublisher(Producer<String, String> producer, Map<String, String> topicByDestination,
+    public KafkaChangePublisher(Producer<String, byte[]> producer, Map<String, String> topicByDestination,
             String messageDestination, String deadLetterTopic, int maxRequestSize, Clock clock) {
         this.producer = producer;
         this.topicByDestination = Map.copyOf(topicByDestination);
@@ -90,7 +93,7 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
-        return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()),
+        return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
                 topicsByDestination(config), DebeziumProperties.messageDestination(config), config.deadLetterTopic(),
                 maxRequestSize(producerConfig), Clock.systemUTC());
     }
@@ -116,25 +119,27 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
     }
 
     @Override
-    public void handleBatch(List<ChangeEvent<String, String>> records,
-            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
-        for (ChangeEvent<String, String> record : records) {
-            String topic = topicByDestination.get(record.destination());
+        for (RecordChangeEvent<SourceRecord> event : records) {
+            SourceRecord record = event.record();
+            String topic = topicByDestination.get(record.topic());
             if (topic != null) {
-                String key = record.destination().equals(messageDestination) ? announcedUserId(record.value()) : userId(record.key());
-                int bytes = OversizedChange.bytes(key) + OversizedChange.bytes(record.value());
+                byte[] value = ConnectJson.write(record.valueSchema(), record.value());
+                String key = record.topic().equals(messageDestination) ? announcedUserId(value) : userId(record.key());
+                int bytes = OversizedChange.bytes(key) + (value == null ? 0 : value.length);
                 if (bytes + OVERHEAD_BYTES <= maxRequestSize) {
-                    sends.add(producer.send(new ProducerRecord<>(topic, key, record.value())));
+                    sends.add(producer.send(new ProducerRecord<>(topic, key, value)));
                 } else {
-                    sendFitted(sends, topic, key, record, bytes);
+                    sendFitted(sends, topic, key, record.topic(), new String(value, StandardCharsets.UTF_8), bytes);
                 }
             }
         }
         for (Future<RecordMetadata> send : sends) {
             awaitAcknowledged(send);
         }
-        for (ChangeEvent<String, String> record : records) {
+        for (RecordChangeEvent<SourceRecord> record : records) {
             committer.markProcessed(record);
         }
         committer.markBatchFinished();
@@ -144,19 +149,19 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
     }
 
     /** An oversized change: what fits of it to its topic, if anything, and a dead letter that says what did not. */
-    private void sendFitted(List<Future<RecordMetadata>> sends, String topic, String key, ChangeEvent<String, String> record,
+    private void sendFitted(List<Future<RecordMetadata>> sends, String topic, String key, String destination, String value,
             int bytes) {
         int room = maxRequestSize - OVERHEAD_BYTES - OversizedChange.bytes(key);
-        Optional<OversizedChange.Reduced> reduced = OversizedChange.reduce(record.value(), room);
+        Optional<OversizedChange.Reduced> reduced = OversizedChange.reduce(value, room);
         String published = reduced.map(OversizedChange.Reduced::value).orElse(null);
         Map<String, Integer> emptied = reduced.map(OversizedChange.Reduced::emptiedColumns).orElse(Map.of());
-        long lsn = OversizedChange.lsn(record.value());
+        long lsn = OversizedChange.lsn(value);
         if (published != null) {
-            ProducerRecord<String, String> fitted = new ProducerRecord<>(topic, key, published);
+            ProducerRecord<String, byte[]> fitted = new ProducerRecord<>(topic, key, published.getBytes(StandardCharsets.UTF_8));
             fitted.headers().add(REDUCED_HEADER, String.join(",", emptied.keySet()).getBytes(StandardCharsets.UTF_8));
             sends.add(producer.send(fitted));
         }
-        sends.add(producer.send(CaptureDeadLetter.recordTooLarge(deadLetterTopic, key, record.destination(), lsn, bytes,
+        sends.add(producer.send(CaptureDeadLetter.recordTooLarge(deadLetterTopic, key, destination, lsn, bytes,
                 maxRequestSize, published, emptied, clock.instant())));
         log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_CAPTURE).addKeyValue(LogFields.TOPIC, topic)
                 .addKeyValue(LogFields.USER_ID, key)
@@ -190,10 +195,10 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
      * Debezium's JSON. Null when the message is not one: anyone may emit a message with this prefix, and the
      * stream processor sends what it cannot read to the dead letters, where capture would have to stop.
      */
-    static String announcedUserId(String messageEvent) {
+    static String announcedUserId(byte[] messageEvent) {
         try {
-            JsonNode content = MAPPER.readTree(messageEvent).path("message").path("content");
-            if (!content.isTextual()) {
+            JsonNode content = messageEvent == null ? null : MAPPER.readTree(messageEvent).path("message").path("content");
+            if (content == null || !content.isTextual()) {
                 return null;
             }
             JsonNode id = MAPPER.readTree(content.binaryValue()).path("id");
@@ -203,16 +208,11 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         }
     }
 
-    /** Debezium's key is {@code {"id":"<uuid>"}}; the topic's key is the plain id. */
-    static String userId(String debeziumKey) {
-        try {
-            JsonNode id = MAPPER.readTree(debeziumKey).get("id");
-            if (id == null || !id.isTextual()) {
-                throw new DebeziumException("change key has no id");
-            }
-            return id.asText();
-        } catch (JsonProcessingException e) {
-            throw new DebeziumException("change key is not JSON", e);
+    /** Debezium's key is a struct of the row's primary key, {@code id}; the topic's key is the plain id. */
+    static String userId(Object debeziumKey) {
+        if (debeziumKey instanceof Struct key && key.schema().field("id") != null && key.get("id") instanceof String id) {
+            return id;
         }
+        throw new DebeziumException("change key has no id");
     }
 }

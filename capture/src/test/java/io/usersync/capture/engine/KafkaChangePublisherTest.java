@@ -21,13 +21,21 @@ import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.debezium.DebeziumException;
-import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.CaptureConfigs;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
@@ -53,35 +61,56 @@ class KafkaChangePublisherTest {
     }
 
     /** A producer whose sends complete at once, or only when the test says so. */
-    private static MockProducer<String, String> producer(boolean acknowledgeAtOnce) {
-        return new MockProducer<>(acknowledgeAtOnce, null, new StringSerializer(), new StringSerializer());
+    private static MockProducer<String, byte[]> producer(boolean acknowledgeAtOnce) {
+        return new MockProducer<>(acknowledgeAtOnce, null, new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static KafkaChangePublisher publisher(MockProducer<String, String> producer) {
+    private static KafkaChangePublisher publisher(MockProducer<String, byte[]> producer) {
         return new KafkaChangePublisher(producer, KafkaChangePublisher.topicsByDestination(CONFIG),
                 DebeziumProperties.messageDestination(CONFIG), DLT, MAX_REQUEST_SIZE, CLOCK);
     }
 
-    private static Change change(String destination, String userId, String value) {
-        return new Change("{\"id\":\"" + userId + "\"}", value, destination);
+    private static final Schema KEY = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).build();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** A change as the engine hands it over: Debezium's key struct, the event (given as JSON), the table it came from. */
+    private static Change change(String destination, String userId, String json) {
+        return change(destination, new Struct(KEY).put("id", userId), json);
+    }
+
+    private static Change change(String destination, Object key, String json) {
+        try {
+            Object value = json == null ? null : MAPPER.readValue(json, Object.class);
+            return new Change(new SourceRecord(Map.of(), Map.of(), destination, null, null, key, null, value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] value) {
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
     @Test
     void shouldPublishAuthUsersChangesToTheCdcTopicKeyedByThePlainUserIdInOrder() throws Exception {
-        MockProducer<String, String> producer = producer(true);
+        MockProducer<String, byte[]> producer = producer(true);
         Change ada = change(USERS, ADA, "{\"op\":\"c\"}");
         Change bob = change(USERS, BOB, "{\"op\":\"u\"}");
 
         publisher(producer).handleBatch(List.of(ada, bob), new RecordingCommitter());
 
-        assertThat(producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key, ProducerRecord::value)
+        assertThat(producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key, record -> text(record.value()))
                 .containsExactly(tuple(CaptureConfigs.CDC_TOPIC, ADA, "{\"op\":\"c\"}"),
                         tuple(CaptureConfigs.CDC_TOPIC, BOB, "{\"op\":\"u\"}"));
     }
 
     @Test
     void shouldPublishPublicUsersChangesToTheReservationsTopic() throws Exception {
-        MockProducer<String, String> producer = producer(true);
+        MockProducer<String, byte[]> producer = producer(true);
 
         publisher(producer).handleBatch(List.of(change(PROFILES, ADA, "{\"op\":\"u\"}")), new RecordingCommitter());
 
@@ -90,9 +119,9 @@ class KafkaChangePublisherTest {
 
     @Test
     void shouldMarkAHeartbeatProcessedWithoutPublishingIt() throws Exception {
-        MockProducer<String, String> producer = producer(true);
+        MockProducer<String, byte[]> producer = producer(true);
         RecordingCommitter committer = new RecordingCommitter();
-        Change heartbeat = new Change("{\"id\":1}", "{\"op\":\"u\"}", HEARTBEAT);
+        Change heartbeat = change(HEARTBEAT, 1, "{\"op\":\"u\"}");
 
         publisher(producer).handleBatch(List.of(heartbeat), committer);
 
@@ -103,7 +132,7 @@ class KafkaChangePublisherTest {
 
     @Test
     void shouldPublishTheTombstoneOfADeleteWithANullValue() throws Exception {
-        MockProducer<String, String> producer = producer(true);
+        MockProducer<String, byte[]> producer = producer(true);
         KafkaChangePublisher publisher = publisher(producer);
 
         publisher.handleBatch(List.of(change(USERS, ADA, null)), new RecordingCommitter());
@@ -116,7 +145,7 @@ class KafkaChangePublisherTest {
     }
 
     /** Hands the batch over on the engine's thread, as Debezium does, and returns once every change was sent. */
-    private Future<Void> handOver(MockProducer<String, String> producer, List<ChangeEvent<String, String>> batch,
+    private Future<Void> handOver(MockProducer<String, byte[]> producer, List<RecordChangeEvent<SourceRecord>> batch,
             RecordingCommitter committer) {
         Future<Void> handled = engineThread.submit(() -> {
             publisher(producer).handleBatch(batch, committer);
@@ -128,9 +157,9 @@ class KafkaChangePublisherTest {
 
     @Test
     void shouldMarkTheBatchProcessedOnlyAfterKafkaAcknowledgedEveryChange() throws Exception {
-        MockProducer<String, String> producer = producer(false);
+        MockProducer<String, byte[]> producer = producer(false);
         RecordingCommitter committer = new RecordingCommitter();
-        List<ChangeEvent<String, String>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
+        List<RecordChangeEvent<SourceRecord>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
 
         Future<Void> handled = handOver(producer, batch, committer);
         producer.completeNext();
@@ -144,9 +173,9 @@ class KafkaChangePublisherTest {
 
     @Test
     void shouldMarkNothingAndStopTheEngineWhenKafkaRefusesAChange() {
-        MockProducer<String, String> producer = producer(false);
+        MockProducer<String, byte[]> producer = producer(false);
         RecordingCommitter committer = new RecordingCommitter();
-        List<ChangeEvent<String, String>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
+        List<RecordChangeEvent<SourceRecord>> batch = List.of(change(USERS, ADA, "{}"), change(USERS, BOB, "{}"));
 
         Future<Void> handled = handOver(producer, batch, committer);
         producer.completeNext();
@@ -160,10 +189,14 @@ class KafkaChangePublisherTest {
 
     @Test
     void shouldRefuseAChangeKeyWithoutAnId() {
-        assertThatThrownBy(() -> KafkaChangePublisher.userId("{\"user\":\"x\"}")).isInstanceOf(DebeziumException.class)
+        Schema user = SchemaBuilder.struct().field("user", Schema.STRING_SCHEMA).build();
+
+        assertThatThrownBy(() -> KafkaChangePublisher.userId(new Struct(user).put("user", "x"))).isInstanceOf(DebeziumException.class)
                 .hasMessageContaining("no id");
-        assertThatThrownBy(() -> KafkaChangePublisher.userId("not json")).isInstanceOf(DebeziumException.class)
-                .hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> KafkaChangePublisher.userId("{\"id\":\"x\"}")).isInstanceOf(DebeziumException.class)
+                .hasMessageContaining("no id");
+        assertThatThrownBy(() -> KafkaChangePublisher.userId(null)).isInstanceOf(DebeziumException.class)
+                .hasMessageContaining("no id");
     }
 
     @Test
@@ -172,12 +205,12 @@ class KafkaChangePublisherTest {
                 .getBytes(StandardCharsets.UTF_8));
         String hostile = Base64.getEncoder().encodeToString("{\"id\":42}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\",\"message\":{\"prefix\":\"usersync.username\","
-                + "\"content\":\"" + content + "\"}}")).isEqualTo(ADA);
-        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\",\"message\":{\"content\":\"" + hostile + "\"}}")).isNull();
-        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\",\"message\":{\"content\":\"%%% not base64\"}}")).isNull();
-        assertThat(KafkaChangePublisher.announcedUserId("{\"op\":\"m\"}")).isNull();
-        assertThat(KafkaChangePublisher.announcedUserId("not json")).isNull();
+        assertThat(KafkaChangePublisher.announcedUserId(bytes("{\"op\":\"m\",\"message\":{\"prefix\":\"usersync.username\","
+                + "\"content\":\"" + content + "\"}}"))).isEqualTo(ADA);
+        assertThat(KafkaChangePublisher.announcedUserId(bytes("{\"op\":\"m\",\"message\":{\"content\":\"" + hostile + "\"}}"))).isNull();
+        assertThat(KafkaChangePublisher.announcedUserId(bytes("{\"op\":\"m\",\"message\":{\"content\":\"%%% not base64\"}}"))).isNull();
+        assertThat(KafkaChangePublisher.announcedUserId(bytes("{\"op\":\"m\"}"))).isNull();
+        assertThat(KafkaChangePublisher.announcedUserId(bytes("not json"))).isNull();
     }
 
     @Test
@@ -190,10 +223,9 @@ class KafkaChangePublisherTest {
                 .isEqualTo(Map.of(USERS, CaptureConfigs.CDC_TOPIC));
     }
 
-    /** A change as the engine hands it over: Debezium's JSON key, the event JSON, the table it came from. */
     @Test
     void shouldPublishAChangeOverMaxRequestSizeWithoutItsLargestColumnAndADeadLetterAndMarkItProcessed() throws Exception {
-        MockProducer<String, String> producer = producer(true);
+        MockProducer<String, byte[]> producer = producer(true);
         String big = "{\"name\":\"" + "x".repeat(MAX_REQUEST_SIZE) + "\"}";
         Change oversized = change(USERS, ADA, "{\"op\":\"c\",\"source\":{\"lsn\":42},\"after\":{\"id\":\"" + ADA
                 + "\",\"email\":\"ada@example.com\",\"raw_user_meta_data\":" + quoted(big) + "}}");
@@ -204,12 +236,12 @@ class KafkaChangePublisherTest {
 
         assertThat(producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key)
                 .containsExactly(tuple(CaptureConfigs.CDC_TOPIC, ADA), tuple(DLT, ADA), tuple(CaptureConfigs.CDC_TOPIC, BOB));
-        ProducerRecord<String, String> published = producer.history().get(0);
-        assertThat(published.value()).isEqualTo("{\"op\":\"c\",\"source\":{\"lsn\":42},\"after\":{\"id\":\"" + ADA
+        ProducerRecord<String, byte[]> published = producer.history().get(0);
+        assertThat(text(published.value())).isEqualTo("{\"op\":\"c\",\"source\":{\"lsn\":42},\"after\":{\"id\":\"" + ADA
                 + "\",\"email\":\"ada@example.com\",\"raw_user_meta_data\":\"{}\"}}");
         assertThat(new String(published.headers().lastHeader(KafkaChangePublisher.REDUCED_HEADER).value(), StandardCharsets.UTF_8))
                 .isEqualTo("raw_user_meta_data");
-        ProducerRecord<String, String> deadLetter = producer.history().get(1);
+        ProducerRecord<String, byte[]> deadLetter = producer.history().get(1);
         assertThat(deadLetter.value()).isEqualTo(published.value());
         assertThat(headers(deadLetter)).containsOnlyKeys(DeadLetterHeaders.NAMES)
                 .containsEntry(DeadLetterHeaders.STAGE, DeadLetterHeaders.STAGE_CAPTURE)
@@ -224,7 +256,7 @@ class KafkaChangePublisherTest {
 
     @Test
     void shouldSendOnlyADeadLetterForAnOversizedChangeWithNothingToEmpty() throws Exception {
-        MockProducer<String, String> producer = producer(true);
+        MockProducer<String, byte[]> producer = producer(true);
         Change oversized = change(USERS, ADA, "\"" + "x".repeat(MAX_REQUEST_SIZE) + "\"");
         RecordingCommitter committer = new RecordingCommitter();
 
@@ -247,28 +279,23 @@ class KafkaChangePublisherTest {
         return "\"" + text.replace("\"", "\\\"") + "\"";
     }
 
-    private static Map<String, String> headers(ProducerRecord<String, String> record) {
+    private static Map<String, String> headers(ProducerRecord<String, byte[]> record) {
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         record.headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
         return headers;
     }
 
-    private record Change(String key, String value, String destination) implements ChangeEvent<String, String> {
-
-        @Override
-        public Integer partition() {
-            return null;
-        }
+    private record Change(SourceRecord record) implements RecordChangeEvent<SourceRecord> {
     }
 
     /** Remembers what the publisher marked processed, as Debezium's committer would store it as offsets. */
-    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> {
+    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
 
-        final List<ChangeEvent<String, String>> processed = new CopyOnWriteArrayList<>();
+        final List<RecordChangeEvent<SourceRecord>> processed = new CopyOnWriteArrayList<>();
         volatile boolean batchFinished;
 
         @Override
-        public void markProcessed(ChangeEvent<String, String> record) {
+        public void markProcessed(RecordChangeEvent<SourceRecord> record) {
             processed.add(record);
         }
 
@@ -278,7 +305,7 @@ class KafkaChangePublisherTest {
         }
 
         @Override
-        public void markProcessed(ChangeEvent<String, String> record, DebeziumEngine.Offsets offsets) {
+        public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets offsets) {
             processed.add(record);
         }
 
