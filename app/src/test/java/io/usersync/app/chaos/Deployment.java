@@ -48,13 +48,12 @@ public final class Deployment implements AutoCloseable {
      *
      * @param settings every instance's settings besides the servers', e.g. {@code USERSYNC_PARTITIONS}
      */
-    public static Deployment start(Path logDirectory, Map<String, String> settings) throws IOException, InterruptedException {
+    public static Deployment start(Path logDirectory, Map<String, String> settings) throws Exception {
         return start(logDirectory, 1, settings);
     }
 
     /** As {@link #start(Path, Map)}, with a cluster of {@code brokers} nodes ({@link KafkaCluster}). */
-    public static Deployment start(Path logDirectory, int brokers, Map<String, String> settings)
-            throws IOException, InterruptedException {
+    public static Deployment start(Path logDirectory, int brokers, Map<String, String> settings) throws Exception {
         ScratchDirectory root = ScratchDirectory.givenOrTemporary(null, "deployment-");
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(root.path().resolve("postgres"), 0);
         String url = postgres.jdbcUrl("postgres");
@@ -113,9 +112,7 @@ public final class Deployment implements AutoCloseable {
     /** Instances first (the capture stage's clean stop needs PostgreSQL and the broker), then the servers. */
     @Override
     public void close() throws Exception {
-        for (UsersyncProcess instance : instances) {
-            instance.close();
-        }
+        Processes.closeAll(instances);
         kafka.close();
         postgres.close();
         root.close();

@@ -1,6 +1,5 @@
 package io.usersync.app.chaos;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,7 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     /** Starts every node at once (none answers before a majority is up) and returns once each answers. */
-    public static KafkaCluster start(Path dataDirectory, Path logDirectory, int size) throws IOException, InterruptedException {
+    public static KafkaCluster start(Path dataDirectory, Path logDirectory, int size) throws Exception {
         KafkaQuorum quorum = KafkaQuorum.onFreePorts(size);
         List<BrokerProcess> nodes = new ArrayList<>();
         for (KafkaQuorum.Node node : quorum.nodes()) {
@@ -35,7 +34,7 @@ public final class KafkaCluster implements AutoCloseable {
                 node.launch();
             }
             nodes.forEach(BrokerProcess::awaitReady);
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             cluster.close();
             throw e;
         }
@@ -56,10 +55,9 @@ public final class KafkaCluster implements AutoCloseable {
         return nodes;
     }
 
+    /** Stops every node at once, while they still form a quorum that can move leadership off each of them. */
     @Override
-    public void close() throws InterruptedException {
-        for (BrokerProcess node : nodes) {
-            node.close();
-        }
+    public void close() throws Exception {
+        Processes.closeAll(nodes);
     }
 }
