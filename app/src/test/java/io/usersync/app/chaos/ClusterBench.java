@@ -53,7 +53,7 @@ class ClusterBench {
     /** Every process of the host, this deployment's and any other's: its CPU is in {@code cpuNanos} under this name. */
     private static final String HOST = "host";
 
-    private final List<Integer> rates = Arrays.stream(System.getProperty("cluster.bench.rates", "100,250,500,1000,2000")
+    private final List<Integer> rates = Arrays.stream(System.getProperty("cluster.bench.rates", "50,100,250,500,1000")
             .split(",")).map(String::trim).map(Integer::parseInt).toList();
     private final int seconds = Integer.parseInt(System.getProperty("cluster.bench.seconds", "15"));
     private final List<String> lines = new ArrayList<>();
