@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,7 @@ import kafka.tools.StorageTool;
  * A real Kafka broker running inside this JVM: one combined broker and controller node in KRaft mode,
  * listening on loopback. Other processes reach it at {@link #bootstrapServers()} like any broker.
  * {@link #startTemporaryWithSaslPlain} gives one whose client listener takes only SASL/PLAIN-authenticated
- * clients, for tests of client security settings.
+ * clients, for tests of client security settings; {@link #startNode} one node of a {@link KafkaQuorum}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -63,8 +62,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path logDirectory = Directories.createTemporary("usersync-kafka-sasl-");
         int clientPort = FreePorts.next();
         int internalPort = FreePorts.next();
-        int controllerPort = FreePorts.next();
-        Properties props = brokerProperties(logDirectory, internalPort, controllerPort);
+        KafkaQuorum alone = KafkaQuorum.alone(internalPort);
+        int controllerPort = alone.node(1).controllerPort();
+        Properties props = brokerProperties(logDirectory, alone, 1);
         props.putAll(Map.of(
                 "listeners", "CLIENT://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + internalPort
                         + ",CONTROLLER://127.0.0.1:" + controllerPort,
@@ -73,7 +73,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 "listener.name.client.sasl.enabled.mechanisms", "PLAIN",
                 "listener.name.client.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + user + "=\"" + password + "\";"));
-        return start(logDirectory, props, "127.0.0.1:" + clientPort, "127.0.0.1:" + internalPort, true);
+        return start(logDirectory, props, alone.clusterId(), "127.0.0.1:" + clientPort, "127.0.0.1:" + internalPort, true);
+    }
+
+    /**
+     * Starts node {@code nodeId} of {@code quorum}, its data surviving restarts in {@code logDirectory}. Returns once
+     * it serves clients, which needs a majority of the quorum's nodes up: start the others at the same time, in
+     * processes of their own. Every topic gets the quorum's replication factor and min.insync.replicas, the internal
+     * ones included.
+     */
+    public static EmbeddedKafkaBroker startNode(Path logDirectory, KafkaQuorum quorum, int nodeId) {
+        String address = "127.0.0.1:" + quorum.node(nodeId).clientPort();
+        return start(logDirectory, brokerProperties(logDirectory, quorum, nodeId), quorum.clusterId(), address, address, false);
     }
 
     /**
@@ -86,16 +97,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static EmbeddedKafkaBroker start(Path logDirectory, int port, boolean temporary) {
-        int clientPort = port == 0 ? FreePorts.next() : port;
-        int controllerPort = FreePorts.next();
-        String bootstrap = "127.0.0.1:" + clientPort;
-        return start(logDirectory, brokerProperties(logDirectory, clientPort, controllerPort), bootstrap, bootstrap, temporary);
+        KafkaQuorum alone = KafkaQuorum.alone(port == 0 ? FreePorts.next() : port);
+        String bootstrap = alone.bootstrapServers();
+        return start(logDirectory, brokerProperties(logDirectory, alone, 1), alone.clusterId(), bootstrap, bootstrap, temporary);
     }
 
-    /** @param readinessAddress a PLAINTEXT listener to wait on until the broker serves requests */
-    private static EmbeddedKafkaBroker start(Path logDirectory, Properties props, String bootstrap, String readinessAddress,
-            boolean temporary) {
-        format(logDirectory, props);
+    /**
+     * @param clusterId        the id to format new storage with; storage formatted before keeps its own
+     * @param readinessAddress a PLAINTEXT listener to wait on until the broker serves requests
+     */
+    private static EmbeddedKafkaBroker start(Path logDirectory, Properties props, String clusterId, String bootstrap,
+            String readinessAddress, boolean temporary) {
+        format(logDirectory, props, clusterId);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDirectory, temporary, bootstrap);
@@ -117,31 +130,40 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path logDirectory, int clientPort, int controllerPort) {
+    private static Properties brokerProperties(Path logDirectory, KafkaQuorum quorum, int nodeId) {
+        int clientPort = quorum.node(nodeId).clientPort();
+        int controllerPort = quorum.node(nodeId).controllerPort();
+        String replicas = Integer.toString(quorum.replicationFactor());
+        String minIsr = Integer.toString(quorum.minInSyncReplicas());
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+                Map.entry("node.id", Integer.toString(nodeId)),
+                Map.entry("controller.quorum.voters", quorum.voters()),
                 Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("log.dirs", logDirectory.toAbsolutePath().toString()),
-                // One node: every internal topic has one replica.
-                Map.entry("offsets.topic.replication.factor", "1"),
+                // Topics created with the broker's default replication factor (usersync's, Kafka Streams' internal
+                // ones) and the internal topics get the quorum's: one replica on a single node.
+                Map.entry("default.replication.factor", replicas),
+                Map.entry("min.insync.replicas", minIsr),
+                Map.entry("offsets.topic.replication.factor", replicas),
                 Map.entry("offsets.topic.num.partitions", "10"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", replicas),
+                Map.entry("transaction.state.log.min.isr", minIsr),
                 Map.entry("transaction.state.log.num.partitions", "10"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", replicas),
+                Map.entry("share.coordinator.state.topic.min.isr", minIsr),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // After a kill -9 the controller, restarted with the broker, counts the dead incarnation's
                 // registration as alive until its session times out and refuses the new one until then: 9 s by
                 // default, the longest step of a restart. Broker and controller share this process, so heartbeats
                 // never cross a network; but on two busy cores a 1.5 s session fenced the broker now and then.
+                // In a quorum it also bounds how long a dead node stays leader of its partitions: once fenced, it
+                // leaves every ISR and leadership moves to the replicas in sync.
                 Map.entry("broker.session.timeout.ms", "3000"),
                 Map.entry("broker.heartbeat.interval.ms", "500"),
                 // The log cleaner takes its whole dedupe buffer from the heap when it starts: 128 MB by
@@ -158,7 +180,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Formats the storage once; a directory formatted before keeps its cluster id and its data. */
-    private static void format(Path logDirectory, Properties props) {
+    private static void format(Path logDirectory, Properties props, String clusterId) {
         if (Files.exists(logDirectory.resolve("meta.properties"))) {
             return;
         }
@@ -170,7 +192,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int code = StorageTool.execute(new String[] {
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+                    "format", "-t", clusterId, "-c", config.toString()},
                     new PrintStream(output, true, StandardCharsets.UTF_8));
             if (code != 0) {
                 throw new IllegalStateException("formatting Kafka storage in " + logDirectory + " failed: "

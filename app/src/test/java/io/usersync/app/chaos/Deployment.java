@@ -1,6 +1,7 @@
 package io.usersync.app.chaos;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,8 +20,8 @@ import io.usersync.schemas.migration.Migrations;
 
 /**
  * A deployment of separate processes on this host: PostgreSQL (the embedded binaries' postmaster, a process of its
- * own), a Kafka broker in a JVM of its own, and usersync instances, each a {@code usersync run} JVM with the stages it
- * is given, its own data directory and ops port. Everything lives under one scratch directory (in the user's cache
+ * own), a Kafka cluster of one or more brokers, each in a JVM of its own, and usersync instances, each a
+ * {@code usersync run} JVM with the stages it is given, its own data directory and ops port. Everything lives under one scratch directory (in the user's cache
  * folder, not the OS temp folder, where Kafka Streams warns of a state directory); logs go to {@code logDirectory}.
  */
 public final class Deployment implements AutoCloseable {
@@ -28,44 +29,55 @@ public final class Deployment implements AutoCloseable {
     private final ScratchDirectory root;
     private final Path logDirectory;
     private final EmbeddedPostgresServer postgres;
-    private final BrokerProcess broker;
+    private final KafkaCluster kafka;
     private final Map<String, String> common;
     private final List<UsersyncProcess> instances = new ArrayList<>();
 
-    private Deployment(ScratchDirectory root, Path logDirectory, EmbeddedPostgresServer postgres, BrokerProcess broker,
+    private Deployment(ScratchDirectory root, Path logDirectory, EmbeddedPostgresServer postgres, KafkaCluster kafka,
             Map<String, String> common) {
         this.root = root;
         this.logDirectory = logDirectory;
         this.postgres = postgres;
-        this.broker = broker;
+        this.kafka = kafka;
         this.common = common;
     }
 
     /**
      * Starts PostgreSQL with the dev auth schema and the pipeline's migrations (as {@code usersync migrate
-     * --dev-auth-schema}) and the broker; no instance yet.
+     * --dev-auth-schema}) and one broker; no instance yet.
      *
      * @param settings every instance's settings besides the servers', e.g. {@code USERSYNC_PARTITIONS}
      */
-    public static Deployment start(Path logDirectory, Map<String, String> settings) throws IOException {
+    public static Deployment start(Path logDirectory, Map<String, String> settings) throws Exception {
+        return start(logDirectory, 1, settings);
+    }
+
+    /** As {@link #start(Path, Map)}, with a cluster of {@code brokers} nodes ({@link KafkaCluster}). */
+    public static Deployment start(Path logDirectory, int brokers, Map<String, String> settings) throws Exception {
         ScratchDirectory root = ScratchDirectory.givenOrTemporary(null, "deployment-");
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(root.path().resolve("postgres"), 0);
         String url = postgres.jdbcUrl("postgres");
         Migrations migrations = new Migrations(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
         migrations.applyDevAuthSchema();
         migrations.applyPipeline();
-        BrokerProcess broker = new BrokerProcess(root.path().resolve("kafka"), logDirectory).start();
+        KafkaCluster kafka = KafkaCluster.start(root.path().resolve("kafka"), logDirectory, brokers);
         Map<String, String> common = new HashMap<>(settings);
         common.put("USERSYNC_DB_URL", url);
         common.put("USERSYNC_DB_USER", EmbeddedPostgresServer.USER);
         common.put("USERSYNC_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        common.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        return new Deployment(root, logDirectory, postgres, broker, Map.copyOf(common));
+        common.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        return new Deployment(root, logDirectory, postgres, kafka, Map.copyOf(common));
     }
 
     /** Starts an instance running {@code stages} (as USERSYNC_STAGES takes them), with its own data directory. */
     public UsersyncProcess startInstance(String name, String stages) throws IOException {
+        return startInstance(name, stages, Map.of());
+    }
+
+    /** As {@link #startInstance(String, String)}, with settings of its own on top of every instance's. */
+    public UsersyncProcess startInstance(String name, String stages, Map<String, String> settings) throws IOException {
         Map<String, String> environment = new HashMap<>(common);
+        environment.putAll(settings);
         environment.put("USERSYNC_STAGES", stages);
         UsersyncProcess instance = new UsersyncProcess(name, environment, root.path().resolve(name), logDirectory);
         instances.add(instance);
@@ -76,8 +88,13 @@ public final class Deployment implements AutoCloseable {
         return postgres;
     }
 
-    public BrokerProcess broker() {
-        return broker;
+    public KafkaCluster kafka() {
+        return kafka;
+    }
+
+    /** The postmaster's process id, from its pid file; its backends are its children. */
+    public long postgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(root.path().resolve("postgres").resolve("postmaster.pid")).get(0).trim());
     }
 
     public DataSource database() {
@@ -95,10 +112,8 @@ public final class Deployment implements AutoCloseable {
     /** Instances first (the capture stage's clean stop needs PostgreSQL and the broker), then the servers. */
     @Override
     public void close() throws Exception {
-        for (UsersyncProcess instance : instances) {
-            instance.close();
-        }
-        broker.close();
+        Processes.closeAll(instances);
+        kafka.close();
         postgres.close();
         root.close();
     }

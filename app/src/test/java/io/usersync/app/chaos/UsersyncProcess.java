@@ -1,5 +1,7 @@
 package io.usersync.app.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -106,6 +108,17 @@ public final class UsersyncProcess implements AutoCloseable {
     public boolean isUp() throws InterruptedException {
         Map<String, String> health = health();
         return !health.isEmpty() && health.values().stream().allMatch("UP"::equals);
+    }
+
+    /** Waits until every stage of this process answers UP; fails at once if the process exits. */
+    public void awaitUp(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).failFast(name + " exited", () -> !isAlive())
+                .until(this::isUp);
+    }
+
+    /** The JVM's process id; its CPU time is in /proc. */
+    public synchronized long pid() {
+        return process.pid();
     }
 
     @Override
