@@ -56,6 +56,9 @@ public record ProcessorConfig(
     public static final String DEFAULT_APPLICATION_ID = "usersync-processor";
     public static final Guarantee DEFAULT_GUARANTEE = Guarantee.AT_LEAST_ONCE;
     public static final boolean DEFAULT_KEEP_RELEASED_USERNAMES = false;
+    /** How long a dead instance keeps its tasks. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(500);
 
     public ProcessorConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -162,6 +165,12 @@ public record ProcessorConfig(
         // (CONCURRENT_TRANSACTIONS); retry it after milliseconds, not the default 100 ms.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // Failover: a dead instance keeps its tasks until its session times out, and the others hear of the rebalance
+        // at their next heartbeat. 6 s (the least brokers accept by default) instead of 45 s, and 0.5 s instead of 3 s:
+        // ClusterIT's instance kill, 48.8 s -> 9-10 s (docs/operations.md). Unprefixed, so that KAFKA_SESSION_TIMEOUT_MS
+        // and KAFKA_HEARTBEAT_INTERVAL_MS replace them.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) HEARTBEAT_INTERVAL.toMillis());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Bad input is routed by the topology to the dead-letter topic. Whatever else a record breaks goes to
         // the same topic through Streams' handlers (KIP-1033/1034), with the same headers, and processing goes on.

@@ -45,6 +45,21 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void shouldMoveADeadInstancesTasksAfterSixSecondsUnlessTheOperatorSaysOtherwise() {
+        ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
+        KafkaClientSettings operator = new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9093",
+                "session.timeout.ms", "45000", "heartbeat.interval.ms", "3000"));
+        ProcessorConfig configured = new ProcessorConfig(defaults.applicationId(), operator, defaults.cdcTopic(),
+                defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
+                1, false, defaults.stateDirectory(), defaults.commitInterval(), defaults.guarantee(), null);
+
+        assertThat(defaults.streamsProperties()).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        assertThat(configured.streamsProperties()).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000")
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    }
+
+    @Test
     void shouldMakeTheMainConsumerAStaticMemberWithTheInstanceId() {
         ProcessorConfig config = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"))
                 .withGroupInstanceId("instance-7-processor");
