@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -38,8 +39,11 @@ class QuietRunIT {
     void useTheProductionLogConfiguration() throws Exception {
         configure("logback.xml");
         log.setContext(context);
+        // What the operator sees: what passes the production appender's filters of known library noise.
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.iteratorForAppenders().forEachRemaining(appender -> appender.getCopyOfAttachedFiltersList().forEach(log::addFilter));
         log.start();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(log);
+        root.addAppender(log);
         // Not under the OS temp folder (where a checkout, and with it target/, may be), as with run's default
         // ./.usersync: Kafka Streams rightly warns of a state directory there, which the OS may clear.
         dataDir = ScratchDirectory.givenOrTemporary(null, "quiet-run-");
