@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -124,6 +125,24 @@ class SinkIT {
 
         awaitApplied(database, config, 3);
         assertThat(usernames(database)).containsEntry(id, "newer").containsEntry(sentinel, "sentinel");
+    }
+
+    /**
+     * The offsets in PostgreSQL are the truth, but lag monitoring (kafka-consumer-groups, exporters) reads the group's offsets in
+     * Kafka: they reach the end too, the last batch's included, though the sink commits them at most once a second.
+     */
+    @Test
+    void shouldCommitItsPositionToKafkaForLagMonitoringUpToTheLastRowWritten() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        start(config);
+        produce(config.profilesTopic(), changes("wave", 500, 1_000));
+        awaitApplied(database, config, 500);
+        // One more profile right after: its batch comes within the second after the last commit.
+        produce(config.profilesTopic(), changes("last", 1, 2_000));
+        awaitApplied(database, config, 501);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> committedInKafka(config) == 501);
     }
 
     /** The stream processor sends a profile again after a crash; a resync rewrites the row on purpose. */
@@ -459,6 +478,14 @@ class SinkIT {
             TopicPartition partition = new TopicPartition(config.deadLetterTopic(), 0);
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
                     .partitionResult(partition).get().offset();
+        }
+    }
+
+    /** The sum over the profiles topic's partitions of the offsets the sink's group committed in Kafka. */
+    private static long committedInKafka(SinkConfig config) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(config.groupId()).partitionsToOffsetAndMetadata().get().values().stream()
+                    .mapToLong(OffsetAndMetadata::offset).sum();
         }
     }
 
