@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.processor.username.ClaimResult;
+import io.usersync.processor.username.ReserveResult;
 import io.usersync.processor.username.UsernameBase;
 import io.usersync.processor.username.UsernameRegistry;
 import io.usersync.schemas.cdc.AuthUserChange;
@@ -138,13 +139,34 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
             if (sent.profile()) {
                 forwardTombstone(record, state.lsn());
             }
-        } else if (sent.profile()) {
-            publish(record, state.profile());
+        } else {
+            if (state.username() != null) {
+                holdAgain(record, userId, state.username());
+            }
+            if (sent.profile()) {
+                publish(record, state.profile());
+            }
         }
         if (sent.eventType() != null) {
             List<String> changed = UserEvent.UPDATED.equals(sent.eventType()) ? sent.changedFields() : null;
             context.forward(record.withValue(UserOutput.event(new UserEvent(sent.eventType(), userId, changed,
                     state.deleted() ? null : state.profile(), state.lsn(), state.tsMs()))));
+        }
+    }
+
+    /**
+     * A crash can bring the task's stores back at different points: the user's state may say they hold a username that
+     * the registry lost with the changelog records not yet sent, and a later claim would hand it out again (a second
+     * row with it, refused by public.users). Gives it back to the user, here or through the task that owns its root;
+     * one the registry still has is left as it is.
+     */
+    private void holdAgain(Record<String, UserInput> record, String userId, String username) {
+        String root = UsernameBase.root(username);
+        if (!ownedRoots.ownsRoot(root)) {
+            context.forward(record.withKey(root).withValue(UserOutput.claim(UsernameClaim.reserve(userId, username))));
+        } else if (usernames.reserve(userId, username) instanceof ReserveResult.Conflict) {
+            // Given to someone else while the registry was behind: nothing here can undo that; counted like a reservation's.
+            metrics.reservationConflict();
         }
     }
 

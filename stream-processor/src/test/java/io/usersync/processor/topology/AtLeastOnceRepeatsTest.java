@@ -54,6 +54,30 @@ class AtLeastOnceRepeatsTest {
         assertThat(fixture.counter("usersync.processor.repeated.inputs")).isEqualTo(1);
     }
 
+    /**
+     * A crash can bring a task's stores back at different points: the user's state says they hold a username that the
+     * username registry lost. The change that comes again gives it back, so a later user with the same base is not
+     * given it too (public.users would refuse that user's row).
+     */
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {1, 8})
+    void shouldGiveTheRegistryBackAUsernameItLostWhenTheChangeComesAgain(int partitions) {
+        fixture = new TopologyFixture(false, partitions, Guarantee.AT_LEAST_ONCE);
+        String first = UUID.randomUUID().toString();
+        String change = row(first).email("ada@example.com").userMeta("{}").appMeta(EMAIL_APP).create(nextLsn());
+        fixture.send(first, change);
+        assertThat(fixture.readProfiles()).extracting(UserProfile::username).containsExactly("ada");
+        fixture.usernames().delete("ada");
+
+        fixture.send(first, change);
+        String second = UUID.randomUUID().toString();
+        fixture.send(second, row(second).email("ada@example.org").userMeta("{}").appMeta(EMAIL_APP).create(nextLsn()));
+
+        assertThat(fixture.readProfiles()).filteredOn(profile -> profile.id().equals(second))
+                .extracting(UserProfile::username).containsExactly("ada2");
+        assertThat(fixture.usernames().get("ada")).isEqualTo(first);
+    }
+
     @ParameterizedTest(name = "{0} partitions")
     @ValueSource(ints = {1, 8})
     void shouldSendTheUpdatedEventWithItsChangedFieldsAgain(int partitions) {
