@@ -94,7 +94,8 @@ public final class Traffic implements AutoCloseable {
 
     /** The first {@code count} users who signed up, less those deleted since. */
     public Set<UUID> liveOfFirst(int count) {
-        Set<UUID> users = new HashSet<>(signedUp.subList(0, count));
+        // A sub-list of the live list fails when a sign-up lands while it is read: take a copy first.
+        Set<UUID> users = new HashSet<>(List.copyOf(signedUp).subList(0, count));
         users.removeAll(deleted);
         return users;
     }
