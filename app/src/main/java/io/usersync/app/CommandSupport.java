@@ -17,11 +17,20 @@ final class CommandSupport {
     }
 
     static AppConfig requireExternal(AppConfig config) {
+        return require(config, true);
+    }
+
+    /** For a command that reads only the database, such as a report-only reconcile. */
+    static AppConfig requireExternalDatabase(AppConfig config) {
+        return require(config, false);
+    }
+
+    private static AppConfig require(AppConfig config, boolean kafka) {
         List<String> problems = new ArrayList<>();
         if (config.database().isEmpty()) {
             problems.add(Setting.DB_URL.variable() + " is required: set it to the database the pipeline runs against.");
         }
-        if (config.kafkaBootstrapServers().isEmpty()) {
+        if (kafka && config.kafkaBootstrapServers().isEmpty()) {
             problems.add(Setting.KAFKA_BOOTSTRAP_SERVERS.variable() + " is required: set it to the pipeline's Kafka cluster.");
         }
         if (!problems.isEmpty()) {

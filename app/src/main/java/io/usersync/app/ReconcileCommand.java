@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
         description = {"Compares auth.users with public.users: users missing from public.users, rows whose user is",
-                "gone, and rows whose fields differ from the current auth.users row. Exit code 0 when in step, 3 when not.",
+                "gone, and rows whose fields differ from the current auth.users row (a field the app owns never differs).",
+                "Exit code 0 when in step, 3 when not. Reporting needs only the database; --repair needs Kafka too.",
                 "Example: usersync reconcile --grace 60s --repair"})
 final class ReconcileCommand implements Callable<Integer> {
 
@@ -38,7 +39,8 @@ final class ReconcileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AppConfig config = CommandSupport.requireExternal(options.load());
+        AppConfig config = repair ? CommandSupport.requireExternal(options.load())
+                : CommandSupport.requireExternalDatabase(options.load());
         Duration graceDuration = CommandSupport.duration("--grace", grace);
         try (HikariDataSource database = ConnectionPools.forCommand(StageConfigs.database(config), "usersync-reconcile")) {
             DriftReport report = new Reconciler(database, graceDuration).run();

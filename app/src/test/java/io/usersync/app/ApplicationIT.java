@@ -124,7 +124,7 @@ class ApplicationIT {
         awaitHealth(200);
         UUID erin = signUp("erin@example.com", "{\"name\":\"Erin\"}");
         await().atMost(Duration.ofMinutes(1)).until(() -> username(erin) != null);
-        execute("update public.users set full_name = 'edited by hand' where id = ?", erin);
+        execute("update public.users set email = 'edited.by.hand@example.com' where id = ?", erin);
 
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/sync?wait=20s"))
                 .header("Authorization", "Bearer " + serviceRoleToken())
@@ -134,8 +134,8 @@ class ApplicationIT {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode row = MAPPER.readTree(response.body());
         assertThat(row.get("id").asText()).isEqualTo(erin.toString());
-        assertThat(row.get("full_name").asText()).isEqualTo("Erin");
-        assertThat(column(erin, "full_name")).isEqualTo("Erin");
+        assertThat(row.get("email").asText()).isEqualTo("erin@example.com");
+        assertThat(column(erin, "email")).isEqualTo("erin@example.com");
     }
 
     @Test

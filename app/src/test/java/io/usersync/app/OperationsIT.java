@@ -70,17 +70,20 @@ class OperationsIT {
     }
 
     @Test
-    void shouldRestoreAHandEditedRowFromSourceAndLeaveTheOthersUntouched() throws Exception {
+    void shouldRestoreTheAuthOwnedFieldsOfAHandEditedRowFromSourceAndLeaveTheOthersUntouched() throws Exception {
         UUID edited = signUp("edited@example.com", "Edith");
         UUID untouched = signUp("untouched@example.com", "Una");
         await().atMost(Duration.ofMinutes(1)).until(() -> value(edited, "full_name") != null && value(untouched, "full_name") != null);
         String untouchedSyncedAt = value(untouched, "synced_at::text");
-        execute("update public.users set full_name = 'hacked', avatar_url = 'https://evil.example/x.png' where id = '" + edited + "'");
+        execute("update public.users set email = 'hacked@example.com', provider = 'github', full_name = 'Edie' where id = '"
+                + edited + "'");
 
         new ResyncSignal(application.database()).requestUsers(List.of(edited));
 
-        await().atMost(Duration.ofMinutes(1)).until(() -> "Edith".equals(value(edited, "full_name")));
-        assertThat(value(edited, "avatar_url")).isNull();
+        await().atMost(Duration.ofMinutes(1)).until(() -> "edited@example.com".equals(value(edited, "email")));
+        assertThat(value(edited, "provider")).isEqualTo("email");
+        // A profile field written by anyone but the pipeline is the app's: a resync leaves it.
+        assertThat(value(edited, "full_name")).isEqualTo("Edie");
         assertThat(value(untouched, "synced_at::text")).isEqualTo(untouchedSyncedAt);
     }
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.usersync.app.logging.LogFormat;
+import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.processor.ProcessorConfig.Guarantee;
 import io.usersync.schemas.database.DatabaseSettings;
@@ -66,9 +67,12 @@ public record AppConfig(
     public record Processor(String applicationId, Guarantee guarantee, Duration commitInterval, boolean keepReleasedUsernames) {
     }
 
-    /** @param retryInitial first wait after a transient database failure; doubles up to {@code retryMax} */
+    /**
+     * @param retryInitial  first wait after a transient database failure; doubles up to {@code retryMax}
+     * @param profileFields who owns the profile fields of public.users
+     */
     public record Sink(String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode, Duration retryInitial,
-            Duration retryMax, double retryJitter) {
+            Duration retryMax, double retryJitter, ProfileFieldsPolicy profileFields) {
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.usersync.app.config.AppConfig.Stage;
 import io.usersync.app.logging.LogFormat;
+import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -160,7 +161,18 @@ public final class ConfigLoader {
             retryMax = retryInitial;
         }
         return new AppConfig.Sink(values.text(Setting.SINK_GROUP_ID), values.positive(Setting.SINK_BATCH_SIZE, 100_000),
-                values.millis(Setting.SINK_BATCH_AGE_MS), deleteMode(), retryInitial, retryMax, values.fraction(Setting.SINK_RETRY_JITTER));
+                values.millis(Setting.SINK_BATCH_AGE_MS), deleteMode(), retryInitial, retryMax, values.fraction(Setting.SINK_RETRY_JITTER),
+                profileFields());
+    }
+
+    private ProfileFieldsPolicy profileFields() {
+        String value = values.raw(Setting.PROFILE_FIELDS);
+        return ProfileFieldsPolicy.parse(value).orElseGet(() -> {
+            problems.add(Setting.PROFILE_FIELDS.variable() + " must be editable or from-auth; got '" + value + "'. Fix: unset"
+                    + " it to let users edit their username, full_name and avatar_url, or set from-auth to have auth.users own"
+                    + " every field.");
+            return ProfileFieldsPolicy.EDITABLE;
+        });
     }
 
     private AppConfig.Processor processor() {

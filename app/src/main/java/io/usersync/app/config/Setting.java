@@ -6,6 +6,7 @@ import java.util.Locale;
 import io.usersync.app.deadletter.AlertAggregator;
 import io.usersync.app.deadletter.Redrive;
 import io.usersync.app.deadletter.WebhookNotifier;
+import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
@@ -70,6 +71,10 @@ public enum Setting {
     SINK_DELETE_MODE("USERSYNC_SINK_DELETE_MODE",
             SinkConfig.DEFAULT_DELETE_MODE.name().toLowerCase(Locale.ROOT), false,
             "hard: delete the row; soft: keep it with deleted_at set and personal data cleared"),
+    PROFILE_FIELDS("USERSYNC_PROFILE_FIELDS", ProfileFieldsPolicy.EDITABLE.value(), false,
+            "editable: username, full_name and avatar_url follow the provider until the app writes them, then are the"
+                    + " app's; from-auth: auth.users owns every field and users may not update them. migrate applies it;"
+                    + " run refuses a database that holds the other"),
     SINK_RETRY_INITIAL_MS("USERSYNC_SINK_RETRY_INITIAL_MS", millis(SinkConfig.DEFAULT_RETRY_BACKOFF), false,
             "the sink's first wait after a transient database failure; each next wait doubles"),
     SINK_RETRY_MAX_MS("USERSYNC_SINK_RETRY_MAX_MS", millis(SinkConfig.DEFAULT_MAX_RETRY_BACKOFF), false,

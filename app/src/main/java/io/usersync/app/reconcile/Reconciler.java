@@ -22,7 +22,8 @@ import io.usersync.schemas.cdc.AuthUserRow;
 /**
  * Compares auth.users with public.users. Missing and orphaned rows are found with one set-based query
  * each; drifted rows page through the join by id (keyset pagination) and compare with the same
- * normalization the pipeline applies. Changes younger than the grace period are in flight, not drift.
+ * normalization the pipeline applies. Changes younger than the grace period are in flight, not drift, and so is a
+ * profile field the app owns (migration V7): the pipeline leaves it as the app wrote it.
  */
 public final class Reconciler {
 
@@ -43,7 +44,8 @@ public final class Reconciler {
     private static final String PAIRS = """
             select a.id, a.email, a.phone, a.raw_app_meta_data::text, a.raw_user_meta_data::text,
                    a.email_confirmed_at::text, a.is_anonymous,
-                   u.email, u.full_name, u.avatar_url, u.provider, u.providers, u.email_verified, u.is_anonymous
+                   u.email, u.full_name, u.avatar_url, u.provider, u.providers, u.email_verified, u.is_anonymous,
+                   array(select o.field from usersync.app_owned_fields o where o.user_id = a.id)
             from auth.users a join public.users u on u.id = a.id
             where a.deleted_at is null and (cast(? as uuid) is null or a.id > cast(? as uuid))
               and coalesce(a.updated_at, a.created_at, now()) < now() - ?::interval
@@ -117,9 +119,10 @@ public final class Reconciler {
         }
         Array providers = rs.getArray(12);
         List<String> actualProviders = providers == null ? null : Arrays.asList((String[]) providers.getArray());
+        List<String> appOwned = Arrays.asList((String[]) rs.getArray(15).getArray());
         return !Objects.equals(expected.email(), rs.getString(8))
-                || !Objects.equals(expected.fullName(), rs.getString(9))
-                || !Objects.equals(expected.avatarUrl(), rs.getString(10))
+                || !appOwned.contains("full_name") && !Objects.equals(expected.fullName(), rs.getString(9))
+                || !appOwned.contains("avatar_url") && !Objects.equals(expected.avatarUrl(), rs.getString(10))
                 || !Objects.equals(expected.provider(), rs.getString(11))
                 || !Objects.equals(expected.providers(), actualProviders)
                 || expected.emailVerified() != rs.getBoolean(13)

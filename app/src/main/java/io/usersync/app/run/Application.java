@@ -2,6 +2,8 @@ package io.usersync.app.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -13,11 +15,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.usersync.app.config.AppConfig;
+import io.usersync.app.config.ConfigException;
+import io.usersync.app.config.Setting;
 import io.usersync.app.dashboard.Dashboard;
 import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.http.DatabaseSyncService;
 import io.usersync.app.http.JwtAuthenticator;
 import io.usersync.app.http.OpsServer;
+import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.app.reconcile.PeriodicReconcile;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.schemas.TopicNames;
@@ -62,6 +67,13 @@ public final class Application implements AutoCloseable {
         }
         timeline.step("embedded servers");
         HikariDataSource database = ConnectionPools.open(StageConfigs.database(config), ConnectionPools.RUN, 4);
+        try {
+            settleProfileFields(config, embedded, database);
+        } catch (RuntimeException e) {
+            close(null, null, database, embedded);
+            timeline.close();
+            throw e;
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         Pipeline pipeline = null;
@@ -101,6 +113,36 @@ public final class Application implements AutoCloseable {
 
     public AppConfig config() {
         return embedded.config();
+    }
+
+    /**
+     * The embedded database is this process's own: it takes the configured policy. Any other holds the policy its
+     * last {@code migrate} applied, with the privileges that go with it; a sink must not run under another one.
+     */
+    private static void settleProfileFields(AppConfig config, EmbeddedServers embedded, DataSource database) {
+        ProfileFieldsPolicy configured = config.sink().profileFields();
+        String variable = Setting.PROFILE_FIELDS.variable();
+        try {
+            if (embedded.postgres() != null) {
+                configured.apply(database);
+            } else if (config.instance().stages().contains(AppConfig.Stage.SINK)) {
+                ProfileFieldsPolicy inForce = ProfileFieldsPolicy.inForce(database);
+                if (inForce != configured) {
+                    throw new ConfigException(List.of(variable + " is " + configured.value() + " but the database holds "
+                            + inForce.value() + ". Fix: run 'usersync migrate' with " + variable + "=" + configured.value()
+                            + " to change the policy and the privileges that go with it, or set " + variable + "="
+                            + inForce.value() + "."));
+                }
+            }
+        } catch (SQLException e) {
+            if ("42883".equals(e.getSQLState())) {
+                throw new ConfigException(List.of("The database lacks usersync's migration V7 (who owns which profile"
+                        + " field). Fix: run 'usersync migrate' against " + Setting.DB_URL.variable() + "."));
+            }
+            // The database is down: the stages wait for it, and the policy is checked at the next start.
+            log.warn("Cannot read the profile fields policy from the database now ({}); starting without that check",
+                    e.getClass().getSimpleName());
+        }
     }
 
     /** The process's connection pool: ordinary connections, not the sink's. */

@@ -48,8 +48,9 @@ public final class ProfileWriter {
 
     static final String COLUMNS = "id, email, username, full_name, avatar_url, provider, providers,"
             + " email_verified, is_anonymous, created_at, updated_at, last_sign_in_at, source_lsn";
-    static final String CREATE_STAGING = "create temp table if not exists usersync_incoming"
-            + " (like public.users including defaults) on commit delete rows";
+    /** The pipeline's columns only: a column the app added to public.users, NOT NULL or not, is none of its business. */
+    static final String CREATE_STAGING = "create temp table if not exists usersync_incoming on commit delete rows"
+            + " as select " + COLUMNS + " from public.users with no data";
     static final String CLEAR_STAGING = "truncate usersync_incoming";
     static final String COPY_STAGING = "copy usersync_incoming (" + COLUMNS + ") from stdin (format csv)";
     /** The guard's comparison is left to fill in: {@code <} or {@code <=}. */
@@ -82,6 +83,14 @@ public final class ProfileWriter {
             update public.users set deleted_at = now(), email = null, full_name = null, avatar_url = null,
                 synced_at = now()
             where id = ? and source_lsn <= ? and deleted_at is null
+            """;
+    /**
+     * What the app wrote into a user's profile fields (migration V7) goes with the user: once the row is gone or
+     * soft-deleted, by this delete or before it (a foreign key's cascade from auth.users).
+     */
+    static final String RELEASE_APP_OWNED_FIELDS = """
+            delete from usersync.app_owned_fields o
+            where o.user_id = ? and not exists (select 1 from public.users u where u.id = o.user_id and u.deleted_at is null)
             """;
     static final String STORE_OFFSET = """
             insert into usersync.sink_offsets (group_id, topic, partition, next_offset, updated_at)
@@ -190,18 +199,20 @@ public final class ProfileWriter {
 
     /** Deletes first: a username freed by a delete may be taken by an upsert of the same batch. */
     private void apply(Connection connection, List<ProfileWrite> writes) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(deleteMode == DeleteMode.HARD ? HARD_DELETE : SOFT_DELETE)) {
-            boolean any = false;
-            for (ProfileWrite write : writes) {
-                if (write.isDelete()) {
-                    delete.setObject(1, UUID.fromString(write.userId()));
+        List<ProfileWrite> deletes = writes.stream().filter(ProfileWrite::isDelete).toList();
+        if (!deletes.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement(deleteMode == DeleteMode.HARD ? HARD_DELETE : SOFT_DELETE);
+                    PreparedStatement release = connection.prepareStatement(RELEASE_APP_OWNED_FIELDS)) {
+                for (ProfileWrite write : deletes) {
+                    UUID id = UUID.fromString(write.userId());
+                    delete.setObject(1, id);
                     delete.setLong(2, write.deleteLsn());
                     delete.addBatch();
-                    any = true;
+                    release.setObject(1, id);
+                    release.addBatch();
                 }
-            }
-            if (any) {
                 delete.executeBatch();
+                release.executeBatch();
             }
         }
         List<UserProfile> newer = new ArrayList<>();

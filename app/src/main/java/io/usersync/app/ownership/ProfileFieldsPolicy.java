@@ -1,0 +1,59 @@
+package io.usersync.app.ownership;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * Who owns the profile fields of public.users ({@code username}, {@code full_name}, {@code avatar_url}):
+ * {@code USERSYNC_PROFILE_FIELDS}. The database holds the policy in force (migration V7's trigger and the
+ * column privileges, changed together by {@code usersync.apply_profile_fields_policy}); {@code migrate} applies
+ * the configured one, and {@code run} refuses to start on a database that holds another.
+ */
+public enum ProfileFieldsPolicy {
+    /** Seeded from the provider, following it until anyone but the pipeline writes the field; never overwritten then. */
+    EDITABLE("editable"),
+    /** auth.users owns every field: the pipeline overwrites them all, and nobody else may update them. */
+    FROM_AUTH("from-auth");
+
+    private final String value;
+
+    ProfileFieldsPolicy(String value) {
+        this.value = value;
+    }
+
+    /** As the variable and the database name it. */
+    public String value() {
+        return value;
+    }
+
+    public static Optional<ProfileFieldsPolicy> parse(String value) {
+        return Arrays.stream(values()).filter(policy -> policy.value.equals(value.trim().toLowerCase(Locale.ROOT))).findFirst();
+    }
+
+    /** Makes this the policy in force: the trigger and the privileges, in one transaction. */
+    public void apply(DataSource database) throws SQLException {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select usersync.apply_profile_fields_policy(?)")) {
+            statement.setString(1, value);
+            statement.execute();
+        }
+    }
+
+    /** The policy the database holds. */
+    public static ProfileFieldsPolicy inForce(DataSource database) throws SQLException {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select usersync.profile_fields_policy()");
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            String value = rs.getString(1);
+            return parse(value).orElseThrow(() -> new SQLException("unknown profile fields policy in the database: " + value));
+        }
+    }
+}
