@@ -95,6 +95,16 @@ revoke all on function usersync.give_back_to_provider(uuid, text[]) from public;
 grant usage on schema usersync to service_role;
 grant execute on function usersync.give_back_to_provider(uuid, text[]) to service_role;
 
+-- The policy in force, as apply_profile_fields_policy left it.
+create function usersync.profile_fields_policy() returns text
+    language sql stable
+    set search_path = ''
+as $$
+    select case when t.tgenabled = 'D' then 'from-auth' else 'editable' end
+    from pg_catalog.pg_trigger t
+    where t.tgrelid = 'public.users'::pg_catalog.regclass and t.tgname = 'users_keep_app_owned_fields'
+$$;
+
 -- Which policy holds: 'editable' (the default above) or 'from-auth' (auth.users owns every field: the pipeline
 -- overwrites all of them, and nobody else may update them, so that an edit fails at once instead of vanishing
 -- at the next sign-in). `usersync migrate` applies USERSYNC_PROFILE_FIELDS through this, and `run` refuses to
@@ -109,10 +119,12 @@ begin
     select pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ') into editors
     from pg_catalog.pg_roles r where r.rolname in ('authenticated', 'service_role');
     if policy = 'editable' then
-        alter table public.users enable trigger users_keep_app_owned_fields;
-        if editors is not null then
+        -- Back from from-auth, the editors get back what V5 gave them; otherwise their privileges stay as they are
+        -- (an adopted table keeps the app's own).
+        if editors is not null and usersync.profile_fields_policy() = 'from-auth' then
             execute 'grant update (username, full_name, avatar_url) on public.users to ' || editors;
         end if;
+        alter table public.users enable trigger users_keep_app_owned_fields;
     elsif policy = 'from-auth' then
         alter table public.users disable trigger users_keep_app_owned_fields;
         delete from usersync.app_owned_fields;
@@ -126,16 +138,6 @@ end
 $$;
 
 revoke all on function usersync.apply_profile_fields_policy(text) from public;
-
--- The policy in force, as apply_profile_fields_policy left it.
-create function usersync.profile_fields_policy() returns text
-    language sql stable
-    set search_path = ''
-as $$
-    select case when t.tgenabled = 'D' then 'from-auth' else 'editable' end
-    from pg_catalog.pg_trigger t
-    where t.tgrelid = 'public.users'::pg_catalog.regclass and t.tgname = 'users_keep_app_owned_fields'
-$$;
 
 -- Rows no pipeline has written yet (source_lsn 0: a table `usersync migrate` adopted, filled by the app or a
 -- handle_new_user trigger) are the app's in every profile field they fill.

@@ -1,0 +1,290 @@
+package io.usersync.app.adopt;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How {@code usersync migrate} takes over a {@code public.users} the app made: the changes, in order, and what it
+ * leaves as it is. Made from the catalog alone ({@link TableShape}); a table it cannot take over is refused as a
+ * whole, before anything changes.
+ *
+ * <p>The app keeps every row, column, foreign key, constraint, index, policy and trigger of its own. None of the
+ * pipeline's checks (V1's username format, V5's reserved words, name length, avatar URL) is added: a row the app
+ * wrote that breaks one would fail every later update of it, the pipeline's included.
+ *
+ * @param steps          the changes, run in one transaction
+ * @param notes          what is taken over or left alone, and why
+ * @param writerTriggers triggers on {@code auth.users} that write {@code public.users} too, for the operator to drop
+ *                       once the pipeline streams
+ */
+public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<TableShape.Trigger> writerTriggers) {
+
+    static final String ANON = "anon";
+    static final String AUTHENTICATED = "authenticated";
+    static final String SERVICE_ROLE = "service_role";
+    static final String PUBLIC = "PUBLIC";
+    static final List<String> SUPABASE_ROLES = List.of(ANON, AUTHENTICATED, SERVICE_ROLE);
+
+    /** The privileges that reach a column, so a table-level one would reach the columns adoption adds. */
+    private static final List<String> COLUMN_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "REFERENCES");
+    /** service_role reads every column, as V5 grants it; only its writes are held to the app's columns. */
+    private static final List<String> SERVICE_ROLE_COLUMN_PRIVILEGES = List.of("INSERT", "UPDATE", "REFERENCES");
+    private static final String USERNAME_INDEX = "users_username_lower_key";
+
+    public AdoptionPlan {
+        steps = List.copyOf(steps);
+        notes = List.copyOf(notes);
+        writerTriggers = List.copyOf(writerTriggers);
+    }
+
+    /**
+     * The plan for this table.
+     *
+     * @throws AdoptionRefusedException naming every column or setting that stops the adoption, with its fix
+     */
+    public static AdoptionPlan of(TableShape shape) {
+        List<String> problems = problems(shape);
+        if (!problems.isEmpty()) {
+            throw new AdoptionRefusedException(problems);
+        }
+        List<AdoptionStep> steps = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (!shape.usersyncSchemaExists()) {
+            steps.add(new AdoptionStep("creates schema usersync for the pipeline's own tables, as migration V1 does",
+                    "create schema if not exists usersync"));
+        }
+        if (!shape.heartbeatExists()) {
+            steps.add(new AdoptionStep("creates usersync.capture_heartbeat, as migration V1 does",
+                    "create table if not exists usersync.capture_heartbeat (id int primary key, beat_at timestamptz not null)"));
+        }
+        for (PipelineColumn pipeline : PipelineColumn.values()) {
+            shape.column(pipeline.column()).ifPresentOrElse(
+                    existing -> notes.add(takenOver(pipeline, existing)),
+                    () -> steps.add(new AdoptionStep("adds " + pipeline.column() + " " + pipeline.definition(),
+                            "alter table public.users add column if not exists " + pipeline.column() + " "
+                                    + pipeline.definition())));
+        }
+        usernameIndex(shape, steps, notes);
+        steps.addAll(privilegeSteps(shape));
+        notes.addAll(privilegeNotes(shape));
+        currentUserEmail(shape, steps, notes);
+        if (!shape.markedAdopted()) {
+            steps.add(new AdoptionStep("marks schema usersync as adopted, so that a migrate cut short goes on adopting",
+                    "comment on schema usersync is '" + TableAdoption.MARKER.replace("'", "''") + "'"));
+        }
+        notes.add("keeps every row, column, foreign key, constraint, index, policy and trigger of the app's, and adds none"
+                + " of the pipeline's checks (username format, reserved words, name length, avatar URL), which rows the"
+                + " app wrote would fail at their next update");
+        return new AdoptionPlan(steps, notes, shape.writerTriggers());
+    }
+
+    /**
+     * The table-level privileges of anon, authenticated, PUBLIC and service_role that reach every column, the
+     * pipeline's included: none once the plan ran. The adoption checks this before it commits, because a revoke
+     * takes away only what its own role granted.
+     */
+    static List<String> exposures(TableShape shape) {
+        return shape.grants().stream()
+                .filter(AdoptionPlan::reachesNewColumns)
+                .map(grant -> grant.grantee() + " holds " + grant.privilege().toLowerCase() + " on all of public.users,"
+                        + " granted by " + grant.grantor() + ", which migrate (as " + shape.currentUser()
+                        + ") cannot revoke. Fix: run migrate as " + grant.grantor() + ", or revoke it and grant it back"
+                        + " on the app's columns yourself")
+                .toList();
+    }
+
+    /** The plan as {@code migrate} prints it. */
+    public String describe(boolean applied) {
+        StringBuilder text = new StringBuilder(applied ? "adopted public.users:" : "migrate would adopt public.users:")
+                .append('\n');
+        for (int i = 0; i < steps.size(); i++) {
+            AdoptionStep step = steps.get(i);
+            text.append(String.format("  %d. %s%n", i + 1, step.description()));
+            (step.sql() + ";").lines().forEach(line -> text.append("       ").append(line).append('\n'));
+        }
+        notes.forEach(note -> text.append("  - ").append(note).append('\n'));
+        return text.toString();
+    }
+
+    /** What the operator does next when the app's own trigger fills {@code public.users}; empty when none does. */
+    public String cutOver() {
+        StringBuilder text = new StringBuilder();
+        for (TableShape.Trigger trigger : writerTriggers) {
+            text.append("cut-over: trigger ").append(trigger.name()).append(" on auth.users (").append(trigger.function())
+                    .append(") writes public.users too; migrate leaves it in place.\n")
+                    .append("  1. run `usersync run` until it streams (a new sign-up's row gets its email)\n")
+                    .append("  2. drop trigger ").append(trigger.sqlName()).append(" on auth.users;\n")
+                    .append("  A sign-up made while both are active gets its row from the trigger and its auth fields"
+                            + " from the pipeline, once.\n");
+        }
+        return text.toString();
+    }
+
+    private static List<String> problems(TableShape shape) {
+        List<String> problems = new ArrayList<>();
+        if (!Set.of("r", "p").contains(shape.relationKind())) {
+            problems.add("public.users is not a table (relkind " + shape.relationKind() + "): the pipeline writes rows"
+                    + " into it. Fix: make public.users a table, or move the app's relation to another name");
+            return problems;
+        }
+        if (!shape.ownedByCurrentUser()) {
+            problems.add("public.users belongs to " + shape.owner() + ", and only its owner may add columns. Fix: run"
+                    + " migrate as " + shape.owner() + " (USERSYNC_DB_USER)");
+        }
+        shape.column("id").ifPresentOrElse(id -> {
+            if (!id.typeName().equals("uuid")) {
+                problems.add("id is " + id.type() + ", not uuid: the pipeline keys each row by auth.users.id. Fix: alter"
+                        + " table public.users alter column id type uuid using id::uuid (if it holds auth.users ids)");
+            }
+        }, () -> problems.add("public.users has no id column: the pipeline keys each row by auth.users.id. Fix: alter"
+                + " table public.users add column id uuid, fill it with auth.users ids, then add primary key (id)"));
+        if (shape.column("id").isPresent() && !shape.idUnique()) {
+            problems.add("id has no primary key or unique constraint: the pipeline upserts on it (insert ... on conflict"
+                    + " (id)). Fix: alter table public.users add primary key (id)");
+        }
+        for (TableShape.Column column : shape.columns()) {
+            PipelineColumn.named(column.name()).ifPresentOrElse(
+                    pipeline -> problems.addAll(pipelineColumnProblems(pipeline, column)),
+                    () -> {
+                        if (!column.name().equals("id") && column.notNull() && !column.filledByDatabase()) {
+                            problems.add(column.name() + " is NOT NULL without a default: the pipeline inserts rows"
+                                    + " without it. Fix: alter table public.users alter column " + column.sqlName()
+                                    + " set default <value> (or drop not null)");
+                        }
+                    });
+        }
+        return problems;
+    }
+
+    private static List<String> pipelineColumnProblems(PipelineColumn pipeline, TableShape.Column column) {
+        List<String> problems = new ArrayList<>();
+        String fix = " Fix: alter table public.users rename column " + column.sqlName() + " to <another name>, or alter"
+                + " column " + column.sqlName() + " type " + pipeline.sqlType();
+        if (!pipeline.type().accepts(column)) {
+            problems.add(column.name() + " is " + column.type() + ": the pipeline writes " + pipeline.sqlType()
+                    + " into it." + fix);
+        } else if (!column.writable()) {
+            problems.add(column.name() + " is generated: the pipeline writes it. Fix: alter table public.users rename"
+                    + " column " + column.sqlName() + " to <another name>");
+        } else if (column.notNull() && pipeline.writesNull()) {
+            problems.add(column.name() + " is NOT NULL: the pipeline writes null into it for some users. Fix: alter"
+                    + " table public.users alter column " + column.sqlName() + " drop not null");
+        }
+        return problems;
+    }
+
+    private static String takenOver(PipelineColumn pipeline, TableShape.Column existing) {
+        String note = "takes over " + existing.name() + " (" + existing.type() + "): " + pipeline.holds();
+        if (existing.typeName().equals("varchar") && existing.typmod() >= 0) {
+            note += "; a longer value fails its write and goes to the dead letters";
+        }
+        return note;
+    }
+
+    private static void usernameIndex(TableShape shape, List<AdoptionStep> steps, List<String> notes) {
+        if (shape.usernameLowerIndexExists()) {
+            notes.add("keeps index " + USERNAME_INDEX + ", which exists");
+        } else if (shape.usernamesDifferingInCase() > 0) {
+            notes.add("does not add the unique index " + USERNAME_INDEX + " on lower(username): "
+                    + shape.usernamesDifferingInCase() + " lower-cased usernames are held by more than one row; the"
+                    + " app's own unique constraints stay");
+        } else {
+            steps.add(new AdoptionStep("adds the unique index " + USERNAME_INDEX + ": no two usernames differing only in"
+                    + " case, as the pipeline hands them out",
+                    "create unique index if not exists " + USERNAME_INDEX + " on public.users (lower(username))"));
+        }
+    }
+
+    /**
+     * A table-level privilege reaches every column, the ones adoption adds too: on Supabase anon would read every
+     * email. Each becomes the same privilege on the columns the table has now, so the app does what it did before.
+     */
+    private static List<AdoptionStep> privilegeSteps(TableShape shape) {
+        Map<String, List<TableShape.Grant>> byGrantee = new LinkedHashMap<>();
+        shape.grants().stream().filter(AdoptionPlan::reachesNewColumns)
+                .forEach(grant -> byGrantee.computeIfAbsent(grant.grantee(), g -> new ArrayList<>()).add(grant));
+        String columns = shape.columns().stream().map(TableShape.Column::sqlName).collect(Collectors.joining(", "));
+        List<AdoptionStep> steps = new ArrayList<>();
+        byGrantee.forEach((grantee, grants) -> {
+            String grantTo = grants.get(0).granteeSql();
+            List<String> sql = new ArrayList<>();
+            sql.add("revoke " + privileges(grants, null) + " on public.users from " + grantTo);
+            if (grants.stream().anyMatch(grant -> !grant.grantable())) {
+                sql.add("grant " + privileges(grants.stream().filter(grant -> !grant.grantable()).toList(), columns)
+                        + " on public.users to " + grantTo);
+            }
+            if (grants.stream().anyMatch(TableShape.Grant::grantable)) {
+                sql.add("grant " + privileges(grants.stream().filter(TableShape.Grant::grantable).toList(), columns)
+                        + " on public.users to " + grantTo + " with grant option");
+            }
+            steps.add(new AdoptionStep(grantee + ": " + privileges(grants, null) + " on the " + shape.columns().size()
+                    + " columns public.users has now instead of on the whole table, so the new ones stay out of its reach",
+                    String.join(";\n", sql)));
+        });
+        return steps;
+    }
+
+    private static List<String> privilegeNotes(TableShape shape) {
+        List<String> notes = new ArrayList<>();
+        if (shape.column("email").isPresent() && shape.grants().stream().anyMatch(grant -> grant.privilege().equals("SELECT")
+                && Set.of(PUBLIC, ANON, AUTHENTICATED).contains(grant.grantee()))) {
+            notes.add("warning: the app's email column stays readable by whoever read it before, and the pipeline fills"
+                    + " it for every user. Fix, unless the app needs that: revoke select (email) on public.users from"
+                    + " anon, authenticated");
+        }
+        shape.grants().stream()
+                .filter(grant -> !SUPABASE_ROLES.contains(grant.grantee()) && !grant.grantee().equals(PUBLIC)
+                        && !grant.grantee().equals(shape.owner()) && COLUMN_PRIVILEGES.contains(grant.privilege()))
+                .map(TableShape.Grant::grantee).distinct()
+                .forEach(role -> notes.add("leaves the table-level privileges of role " + role + " as they are: it"
+                        + " reaches the pipeline's columns too"));
+        return notes;
+    }
+
+    private static void currentUserEmail(TableShape shape, List<AdoptionStep> steps, List<String> notes) {
+        if (shape.currentUserEmailExists()) {
+            notes.add("keeps the app's public.current_user_email()");
+            return;
+        }
+        if (!shape.authUidExists()) {
+            return;
+        }
+        List<String> sql = new ArrayList<>();
+        sql.add("""
+                create function public.current_user_email() returns text
+                    language sql stable
+                    security definer
+                    set search_path = ''
+                as $$
+                    select u.email from public.users u where u.id = auth.uid()
+                $$""");
+        List<String> revokeFrom = new ArrayList<>(List.of("public"));
+        SUPABASE_ROLES.stream().filter(shape.roles()::contains).forEach(revokeFrom::add);
+        sql.add("revoke all on function public.current_user_email() from " + String.join(", ", revokeFrom));
+        if (shape.roles().contains(AUTHENTICATED)) {
+            sql.add("grant execute on function public.current_user_email() to authenticated");
+        }
+        steps.add(new AdoptionStep("creates public.current_user_email(), as migration V5 does: a signed-in user's own"
+                + " email, which no role reads from the table", String.join(";\n", sql)));
+    }
+
+    private static boolean reachesNewColumns(TableShape.Grant grant) {
+        if (grant.grantee().equals(SERVICE_ROLE)) {
+            return SERVICE_ROLE_COLUMN_PRIVILEGES.contains(grant.privilege());
+        }
+        return Set.of(PUBLIC, ANON, AUTHENTICATED).contains(grant.grantee()) && COLUMN_PRIVILEGES.contains(grant.privilege());
+    }
+
+    /** {@code select, update} or, with columns, {@code select (a, b), update (a, b)}. */
+    private static String privileges(List<TableShape.Grant> grants, String columns) {
+        return grants.stream()
+                .map(TableShape.Grant::privilege).distinct()
+                .sorted((a, b) -> COLUMN_PRIVILEGES.indexOf(a) - COLUMN_PRIVILEGES.indexOf(b))
+                .map(privilege -> privilege.toLowerCase() + (columns == null ? "" : " (" + columns + ")"))
+                .collect(Collectors.joining(", "));
+    }
+}
