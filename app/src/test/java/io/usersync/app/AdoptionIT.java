@@ -24,6 +24,7 @@ import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.testing.SupabaseStarter;
 import io.usersync.schemas.testing.TestDatabase;
 import picocli.CommandLine;
 
@@ -122,27 +123,8 @@ class AdoptionIT {
     private static TestDatabase starterDatabase() throws SQLException {
         TestDatabase database = TestDatabase.empty(postgres);
         database.migrations().applyDevAuthSchema();
-        database.execute("""
-                create table public.users (
-                  id uuid references auth.users on delete cascade not null primary key,
-                  updated_at timestamp with time zone,
-                  username text unique,
-                  full_name text,
-                  avatar_url text,
-                  website text,
-                  constraint username_length check (char_length(username) >= 3)
-                )""",
-                "alter table public.users enable row level security",
-                "create policy \"Public profiles are viewable by everyone.\" on public.users for select using (true)",
-                "create policy \"Users can update own profile.\" on public.users for update using ((select auth.uid()) = id)",
-                """
-                create function public.handle_new_user() returns trigger language plpgsql security definer set search_path = ''
-                as $$ begin
-                  insert into public.users (id, full_name, avatar_url)
-                  values (new.id, new.raw_user_meta_data->>'full_name', new.raw_user_meta_data->>'avatar_url');
-                  return new;
-                end; $$""",
-                "create trigger on_auth_user_created after insert on auth.users for each row execute procedure public.handle_new_user()",
+        database.execute(SupabaseStarter.PROFILES_TABLE);
+        database.execute(
                 // Counts the pipeline's writes of each user: a sign-up during the cut-over is written once.
                 "create table public.pipeline_writes (id uuid, lsn bigint)",
                 """

@@ -21,36 +21,12 @@ import org.junit.jupiter.api.Test;
 import io.usersync.app.UsersyncCommand;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.testing.AuthUsersTable;
+import io.usersync.schemas.testing.SupabaseStarter;
 import io.usersync.schemas.testing.TestDatabase;
 import picocli.CommandLine;
 
 /** {@code usersync migrate} on a database whose public.users the app made, as Supabase's profiles starter does. */
 class TableAdoptionIT {
-
-    /** Supabase's starter, as the docs give it: filled by a trigger on auth.users, usernames unique as typed. */
-    private static final String[] STARTER = {
-            """
-            create table public.users (
-              id uuid references auth.users on delete cascade not null primary key,
-              updated_at timestamp with time zone,
-              username text unique,
-              full_name text,
-              avatar_url text,
-              website text,
-              constraint username_length check (char_length(username) >= 3)
-            )""",
-            "alter table public.users enable row level security",
-            "create policy \"Public profiles are viewable by everyone.\" on public.users for select using (true)",
-            "create policy \"Users can insert their own profile.\" on public.users for insert with check ((select auth.uid()) = id)",
-            "create policy \"Users can update own profile.\" on public.users for update using ((select auth.uid()) = id)",
-            """
-            create function public.handle_new_user() returns trigger language plpgsql security definer set search_path = ''
-            as $$ begin
-              insert into public.users (id, full_name, avatar_url)
-              values (new.id, new.raw_user_meta_data->>'full_name', new.raw_user_meta_data->>'avatar_url');
-              return new;
-            end; $$""",
-            "create trigger on_auth_user_created after insert on auth.users for each row execute procedure public.handle_new_user()"};
 
     private static EmbeddedPostgresServer postgres;
 
@@ -404,7 +380,7 @@ class TableAdoptionIT {
     private static TestDatabase starter() throws SQLException {
         TestDatabase database = TestDatabase.empty(postgres);
         database.migrations().applyDevAuthSchema();
-        database.execute(STARTER);
+        database.execute(SupabaseStarter.PROFILES_TABLE);
         return database;
     }
 
