@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.usersync.app.config.AppConfig.Stage;
 import io.usersync.app.logging.LogFormat;
+import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.sink.SinkConfig;
@@ -124,6 +125,20 @@ class ConfigLoaderTest {
                 .hasMessageContaining("USERSYNC_SLOT_NAME must be a lower-case PostgreSQL identifier")
                 .hasMessageContaining("USERSYNC_KEEP_RELEASED_USERNAMES must be true or false")
                 .hasMessageContaining("USERSYNC_NO_SUCH_THING is not a usersync setting");
+    }
+
+    @Test
+    void shouldLetUsersEditTheirProfileFieldsUnlessTheConfigurationGivesThemToAuthUsers() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).sink().profileFields()).isEqualTo(ProfileFieldsPolicy.EDITABLE);
+        assertThat(ConfigLoader.load(Map.of("USERSYNC_PROFILE_FIELDS", "from-auth"), Map.of()).sink().profileFields())
+                .isEqualTo(ProfileFieldsPolicy.FROM_AUTH);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownProfileFieldsPolicyNamingTheVariableAndTheChoices() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_PROFILE_FIELDS", "users"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("USERSYNC_PROFILE_FIELDS must be editable or from-auth; got 'users'");
     }
 
     @Test
