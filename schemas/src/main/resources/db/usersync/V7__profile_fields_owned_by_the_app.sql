@@ -1,4 +1,5 @@
--- Who owns which field of public.users. The auth-owned fields always follow auth.users. The profile fields
+-- Who owns which field of the profile table (${users_table}: public.users, or the app's own table that
+-- `usersync migrate` adopted). The auth-owned fields always follow auth.users. The profile fields
 -- (username, full_name, avatar_url) are seeded from the provider's metadata and follow it until anyone but the
 -- pipeline writes that field of that row (the user editing their profile, the app's back-end, an operator);
 -- from then on the field is the app's, and no write of the pipeline changes it, whichever way it came (a
@@ -56,7 +57,7 @@ $$;
 revoke all on function usersync.keep_app_owned_fields() from public;
 
 create trigger users_keep_app_owned_fields
-    before insert or update of username, full_name, avatar_url on public.users
+    before insert or update of username, full_name, avatar_url on ${users_table}
     for each row
     execute function usersync.keep_app_owned_fields();
 
@@ -102,7 +103,7 @@ create function usersync.profile_fields_policy() returns text
 as $$
     select case when t.tgenabled = 'D' then 'from-auth' else 'editable' end
     from pg_catalog.pg_trigger t
-    where t.tgrelid = 'public.users'::pg_catalog.regclass and t.tgname = 'users_keep_app_owned_fields'
+    where t.tgrelid = '${users_table}'::pg_catalog.regclass and t.tgname = 'users_keep_app_owned_fields'
 $$;
 
 -- Which policy holds: 'editable' (the default above) or 'from-auth' (auth.users owns every field: the pipeline
@@ -122,14 +123,14 @@ begin
         -- Back from from-auth, the editors get back what V5 gave them; otherwise their privileges stay as they are
         -- (an adopted table keeps the app's own).
         if editors is not null and usersync.profile_fields_policy() = 'from-auth' then
-            execute 'grant update (username, full_name, avatar_url) on public.users to ' || editors;
+            execute 'grant update (username, full_name, avatar_url) on ${users_table} to ' || editors;
         end if;
-        alter table public.users enable trigger users_keep_app_owned_fields;
+        alter table ${users_table} enable trigger users_keep_app_owned_fields;
     elsif policy = 'from-auth' then
-        alter table public.users disable trigger users_keep_app_owned_fields;
+        alter table ${users_table} disable trigger users_keep_app_owned_fields;
         delete from usersync.app_owned_fields;
         if editors is not null then
-            execute 'revoke update (username, full_name, avatar_url) on public.users from ' || editors;
+            execute 'revoke update (username, full_name, avatar_url) on ${users_table} from ' || editors;
         end if;
     else
         raise exception 'unknown profile fields policy: %', policy using errcode = '22023';
@@ -143,7 +144,7 @@ revoke all on function usersync.apply_profile_fields_policy(text) from public;
 -- handle_new_user trigger) are the app's in every profile field they fill.
 insert into usersync.app_owned_fields (user_id, field, value)
 select u.id, f.field, f.value
-from public.users u
+from ${users_table} u
 cross join lateral (values ('username', u.username), ('full_name', u.full_name), ('avatar_url', u.avatar_url))
     as f (field, value)
 where u.source_lsn = 0 and f.value is not null;

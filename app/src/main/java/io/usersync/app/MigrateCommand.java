@@ -19,6 +19,7 @@ import io.usersync.app.config.Setting;
 import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.schemas.database.DatabaseSettings;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.migration.Migrations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,9 +28,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Creates or updates public.users and the usersync schema in USERSYNC_DB_URL.",
-                "A public.users the app made (Supabase's profiles starter, filled by a handle_new_user trigger) is adopted:",
-                "the pipeline's columns are added, the app's rows, columns, constraints, policies and triggers kept.",
+        description = {"Creates or updates the profile table (USERSYNC_TABLE, public.users unless set) and the usersync schema",
+                "in USERSYNC_DB_URL. A profile table the app made (Supabase's profiles starter, filled by a handle_new_user",
+                "trigger) is adopted: the pipeline's columns are added, the app's rows, columns, constraints, policies and",
+                "triggers kept. usersync creates only public.users: a USERSYNC_TABLE of another name must exist.",
                 "Exit code 2, with the reason and the fix, when the table cannot be adopted; nothing is changed then.",
                 "With --dev-auth-schema it first creates Supabase's auth schema: for a development database only."})
 final class MigrateCommand implements Callable<Integer> {
@@ -51,21 +53,32 @@ final class MigrateCommand implements Callable<Integer> {
         AppConfig config = options.load();
         DatabaseSettings database = config.database().orElseThrow(() -> new ConfigException(List.of(Setting.DB_URL.variable()
                 + " is required for migrate. Fix: set it to the JDBC URL of the database to migrate.")));
-        Migrations migrations = new Migrations(database.jdbcUrl(), database.user(), database.password());
+        ProfileTable table = database.profileTable();
+        Migrations migrations = new Migrations(database.jdbcUrl(), database.user(), database.password(), table);
         PrintWriter out = spec.commandLine().getOut();
-        if (devAuthSchema) {
-            if (dryRun) {
-                out.println("auth schema: " + pending(migrations.pendingDevAuthSchema()));
-            } else {
-                out.printf("auth schema: %d migrations applied%n", migrations.applyDevAuthSchema().migrationsExecuted);
-            }
-        }
         try (HikariDataSource pool = ConnectionPools.forCommand(database, "usersync-migrate")) {
-            TableAdoption adoption = new TableAdoption(pool);
+            TableAdoption adoption = new TableAdoption(pool, table);
+            // Before any change, the auth schema's included: only public.users is usersync's to create.
+            if (!table.isDefault() && !adoption.tableExists()) {
+                spec.commandLine().getErr().printf("usersync migrate changed nothing: %s=%s does not exist, and usersync"
+                        + " creates only public.users. Fix: create %s (Supabase's starter, say) or unset %s%n",
+                        Setting.TABLE.variable(), table, table, Setting.TABLE.variable());
+                spec.commandLine().getErr().flush();
+                return 2;
+            }
+            out.printf("profile table: %s (%s)%n", table, Setting.TABLE.variable());
+            if (devAuthSchema) {
+                if (dryRun) {
+                    out.println("auth schema: " + pending(migrations.pendingDevAuthSchema()));
+                } else {
+                    out.printf("auth schema: %d migrations applied%n", migrations.applyDevAuthSchema().migrationsExecuted);
+                }
+            }
             if (adoption.required(migrations)) {
                 try {
                     adopt(adoption, migrations, out);
                 } catch (AdoptionRefusedException e) {
+                    out.flush();
                     spec.commandLine().getErr().println(e.getMessage());
                     return 2;
                 }

@@ -43,7 +43,7 @@ final class ReconcileCommand implements Callable<Integer> {
                 : CommandSupport.requireExternalDatabase(options.load());
         Duration graceDuration = CommandSupport.duration("--grace", grace);
         try (HikariDataSource database = ConnectionPools.forCommand(StageConfigs.database(config), "usersync-reconcile")) {
-            DriftReport report = new Reconciler(database, graceDuration).run();
+            DriftReport report = new Reconciler(database, StageConfigs.database(config).profileTable(), graceDuration).run();
             System.out.print(report.format(maxIds));
             if (repair && report.total() > 0) {
                 new DriftRepair(database, config.kafka(), TopicNames.PROFILES).repair(report);

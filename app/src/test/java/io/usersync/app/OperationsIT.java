@@ -30,6 +30,7 @@ import io.usersync.app.run.Application;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.replay.ProfilesReplay;
 
@@ -99,7 +100,7 @@ class OperationsIT {
                 "update public.users set email = 'someone.else@example.com' where id = '" + drifted + "'",
                 "insert into public.users (id, username, source_lsn, synced_at) values ('" + orphan
                         + "', 'orphan_row', 1, now() - interval '1 hour')");
-        Reconciler reconciler = new Reconciler(application.database(), Duration.ZERO);
+        Reconciler reconciler = new Reconciler(application.database(), ProfileTable.DEFAULT, Duration.ZERO);
 
         DriftReport report = reconciler.run();
 

@@ -37,6 +37,7 @@ import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.replay.ProfilesReplay;
 
@@ -169,7 +170,7 @@ class ProfileFieldOwnershipIT {
     @Test
     void shouldNotCountAnEditAsDriftAndNeverRevertItOnRepair() throws Exception {
         UUID hal = editedUser("hal@example.com");
-        Reconciler reconciler = new Reconciler(application.database(), Duration.ZERO);
+        Reconciler reconciler = new Reconciler(application.database(), ProfileTable.DEFAULT, Duration.ZERO);
         assertThat(reconciler.run().drifted()).doesNotContain(hal.toString());
         // Real drift in a field auth.users owns, on the same row.
         execute("update public.users set email = 'not.hal@example.com' where id = '" + hal + "'");

@@ -53,11 +53,11 @@ public final class SinkStage implements AutoCloseable {
         consumerMetrics.bindTo(registry);
         deadLetters = KafkaDeadLetterReporter.create(config.kafka(), config.deadLetterTopic());
         RetryingProfileWriter writer = new RetryingProfileWriter(
-                new ProfileWriter(dataSource, config.groupId(), config.deleteMode(), false), config, health, metrics);
+                new ProfileWriter(dataSource, config.database().profileTable(), config.groupId(), config.deleteMode(), false), config, health, metrics);
         loop = new ProfileConsumerLoop(consumer, config, writer, deadLetters, metrics, health);
         thread = new Thread(loop, "usersync-sink");
         thread.start();
-        log.info("Sink started: {} -> public.users as group {}", config.profilesTopic(), config.groupId());
+        log.info("Sink started: {} -> {} as group {}", config.profilesTopic(), config.database().profileTable(), config.groupId());
     }
 
     Map<String, Object> consumerProperties() {

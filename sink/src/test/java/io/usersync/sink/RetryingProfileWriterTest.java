@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.usersync.schemas.database.DatabaseSettings;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.batch.Batch;
 import io.usersync.sink.write.ProfileWriter;
@@ -48,7 +49,7 @@ class RetryingProfileWriterTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        return new RetryingProfileWriter(new ProfileWriter(dataSource, "group", SinkConfig.DeleteMode.HARD, false), config, health,
+        return new RetryingProfileWriter(new ProfileWriter(dataSource, ProfileTable.DEFAULT, "group", SinkConfig.DeleteMode.HARD, false), config, health,
                 new SinkMetrics(registry));
     }
 

@@ -7,21 +7,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.usersync.schemas.database.ProfileTable;
+
 /**
- * How {@code usersync migrate} takes over a {@code public.users} the app made: the changes, in order, and what it
- * leaves as it is. Made from the catalog alone ({@link TableShape}); a table it cannot take over is refused as a
- * whole, before anything changes.
+ * How {@code usersync migrate} takes over a profile table the app made ({@code public.users}, or another name such as
+ * {@code public.profiles} through {@code USERSYNC_TABLE}): the changes, in order, and what it leaves as it is. Made
+ * from the catalog alone ({@link TableShape}); a table it cannot take over is refused as a whole, before anything
+ * changes.
  *
  * <p>The app keeps every row, column, foreign key, constraint, index, policy and trigger of its own. None of the
  * pipeline's checks (V1's username format, V5's reserved words, name length, avatar URL) is added: a row the app
  * wrote that breaks one would fail every later update of it, the pipeline's included.
  *
+ * @param table          the table adopted
  * @param steps          the changes, run in one transaction
  * @param notes          what is taken over or left alone, and why
- * @param writerTriggers triggers on {@code auth.users} that write {@code public.users} too, for the operator to drop
+ * @param writerTriggers triggers on {@code auth.users} that write the table too, for the operator to drop
  *                       once the pipeline streams
  */
-public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<TableShape.Trigger> writerTriggers) {
+public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<String> notes,
+        List<TableShape.Trigger> writerTriggers) {
 
     static final String ANON = "anon";
     static final String AUTHENTICATED = "authenticated";
@@ -33,7 +38,6 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
     private static final List<String> COLUMN_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "REFERENCES");
     /** service_role reads every column, as V5 grants it; only its writes are held to the app's columns. */
     private static final List<String> SERVICE_ROLE_COLUMN_PRIVILEGES = List.of("INSERT", "UPDATE", "REFERENCES");
-    private static final String USERNAME_INDEX = "users_username_lower_key";
 
     public AdoptionPlan {
         steps = List.copyOf(steps);
@@ -49,8 +53,9 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
     public static AdoptionPlan of(TableShape shape) {
         List<String> problems = problems(shape);
         if (!problems.isEmpty()) {
-            throw new AdoptionRefusedException(problems);
+            throw new AdoptionRefusedException(shape.table(), problems);
         }
+        String table = shape.table().qualified();
         List<AdoptionStep> steps = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (!shape.usersyncSchemaExists()) {
@@ -65,7 +70,7 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
             shape.column(pipeline.column()).ifPresentOrElse(
                     existing -> notes.add(takenOver(pipeline, existing)),
                     () -> steps.add(new AdoptionStep("adds " + pipeline.column() + " " + pipeline.definition(),
-                            "alter table public.users add column if not exists " + pipeline.column() + " "
+                            "alter table " + table + " add column if not exists " + pipeline.column() + " "
                                     + pipeline.definition())));
         }
         usernameIndex(shape, steps, notes);
@@ -74,12 +79,12 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
         currentUserEmail(shape, steps, notes);
         if (!shape.markedAdopted()) {
             steps.add(new AdoptionStep("marks schema usersync as adopted, so that a migrate cut short goes on adopting",
-                    "comment on schema usersync is '" + TableAdoption.MARKER.replace("'", "''") + "'"));
+                    "comment on schema usersync is '" + TableAdoption.marker(shape.table()).replace("'", "''") + "'"));
         }
         notes.add("keeps every row, column, foreign key, constraint, index, policy and trigger of the app's, and adds none"
                 + " of the pipeline's checks (username format, reserved words, name length, avatar URL), which rows the"
                 + " app wrote would fail at their next update");
-        return new AdoptionPlan(steps, notes, shape.writerTriggers());
+        return new AdoptionPlan(shape.table(), steps, notes, shape.writerTriggers());
     }
 
     /**
@@ -90,8 +95,8 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
     static List<String> exposures(TableShape shape) {
         return shape.grants().stream()
                 .filter(AdoptionPlan::reachesNewColumns)
-                .map(grant -> grant.grantee() + " holds " + grant.privilege().toLowerCase() + " on all of public.users,"
-                        + " granted by " + grant.grantor() + ", which migrate (as " + shape.currentUser()
+                .map(grant -> grant.grantee() + " holds " + grant.privilege().toLowerCase() + " on all of " + shape.table()
+                        + ", granted by " + grant.grantor() + ", which migrate (as " + shape.currentUser()
                         + ") cannot revoke. Fix: run migrate as " + grant.grantor() + ", or revoke it and grant it back"
                         + " on the app's columns yourself")
                 .toList();
@@ -99,8 +104,7 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
 
     /** The plan as {@code migrate} prints it. */
     public String describe(boolean applied) {
-        StringBuilder text = new StringBuilder(applied ? "adopted public.users:" : "migrate would adopt public.users:")
-                .append('\n');
+        StringBuilder text = new StringBuilder(applied ? "adopted " : "migrate would adopt ").append(table).append(":\n");
         for (int i = 0; i < steps.size(); i++) {
             AdoptionStep step = steps.get(i);
             text.append(String.format("  %d. %s%n", i + 1, step.description()));
@@ -110,12 +114,12 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
         return text.toString();
     }
 
-    /** What the operator does next when the app's own trigger fills {@code public.users}; empty when none does. */
+    /** What the operator does next when the app's own trigger fills the table; empty when none does. */
     public String cutOver() {
         StringBuilder text = new StringBuilder();
         for (TableShape.Trigger trigger : writerTriggers) {
             text.append("cut-over: trigger ").append(trigger.name()).append(" on auth.users (").append(trigger.function())
-                    .append(") writes public.users too; migrate leaves it in place.\n")
+                    .append(") writes ").append(table).append(" too; migrate leaves it in place.\n")
                     .append("  1. run `usersync run` until it streams (a new sign-up's row gets its email)\n")
                     .append("  2. drop trigger ").append(trigger.sqlName()).append(" on auth.users;\n")
                     .append("  A sign-up made while both are active gets its row from the trigger and its auth fields"
@@ -125,34 +129,35 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
     }
 
     private static List<String> problems(TableShape shape) {
+        String table = shape.table().qualified();
         List<String> problems = new ArrayList<>();
         if (!Set.of("r", "p").contains(shape.relationKind())) {
-            problems.add("public.users is not a table (relkind " + shape.relationKind() + "): the pipeline writes rows"
-                    + " into it. Fix: make public.users a table, or move the app's relation to another name");
+            problems.add(table + " is not a table (relkind " + shape.relationKind() + "): the pipeline writes rows"
+                    + " into it. Fix: make " + table + " a table, or move the app's relation to another name");
             return problems;
         }
         if (!shape.ownedByCurrentUser()) {
-            problems.add("public.users belongs to " + shape.owner() + ", and only its owner may add columns. Fix: run"
+            problems.add(table + " belongs to " + shape.owner() + ", and only its owner may add columns. Fix: run"
                     + " migrate as " + shape.owner() + " (USERSYNC_DB_USER)");
         }
         shape.column("id").ifPresentOrElse(id -> {
             if (!id.typeName().equals("uuid")) {
                 problems.add("id is " + id.type() + ", not uuid: the pipeline keys each row by auth.users.id. Fix: alter"
-                        + " table public.users alter column id type uuid using id::uuid (if it holds auth.users ids)");
+                        + " table " + table + " alter column id type uuid using id::uuid (if it holds auth.users ids)");
             }
-        }, () -> problems.add("public.users has no id column: the pipeline keys each row by auth.users.id. Fix: alter"
-                + " table public.users add column id uuid, fill it with auth.users ids, then add primary key (id)"));
+        }, () -> problems.add(table + " has no id column: the pipeline keys each row by auth.users.id. Fix: alter"
+                + " table " + table + " add column id uuid, fill it with auth.users ids, then add primary key (id)"));
         if (shape.column("id").isPresent() && !shape.idUnique()) {
             problems.add("id has no primary key or unique constraint: the pipeline upserts on it (insert ... on conflict"
-                    + " (id)). Fix: alter table public.users add primary key (id)");
+                    + " (id)). Fix: alter table " + table + " add primary key (id)");
         }
         for (TableShape.Column column : shape.columns()) {
             PipelineColumn.named(column.name()).ifPresentOrElse(
-                    pipeline -> problems.addAll(pipelineColumnProblems(pipeline, column)),
+                    pipeline -> problems.addAll(pipelineColumnProblems(table, pipeline, column)),
                     () -> {
                         if (!column.name().equals("id") && column.notNull() && !column.filledByDatabase()) {
                             problems.add(column.name() + " is NOT NULL without a default: the pipeline inserts rows"
-                                    + " without it. Fix: alter table public.users alter column " + column.sqlName()
+                                    + " without it. Fix: alter table " + table + " alter column " + column.sqlName()
                                     + " set default <value> (or drop not null)");
                         }
                     });
@@ -160,19 +165,19 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
         return problems;
     }
 
-    private static List<String> pipelineColumnProblems(PipelineColumn pipeline, TableShape.Column column) {
+    private static List<String> pipelineColumnProblems(String table, PipelineColumn pipeline, TableShape.Column column) {
         List<String> problems = new ArrayList<>();
-        String fix = " Fix: alter table public.users rename column " + column.sqlName() + " to <another name>, or alter"
+        String fix = " Fix: alter table " + table + " rename column " + column.sqlName() + " to <another name>, or alter"
                 + " column " + column.sqlName() + " type " + pipeline.sqlType();
         if (!pipeline.type().accepts(column)) {
             problems.add(column.name() + " is " + column.type() + ": the pipeline writes " + pipeline.sqlType()
                     + " into it." + fix);
         } else if (!column.writable()) {
-            problems.add(column.name() + " is generated: the pipeline writes it. Fix: alter table public.users rename"
-                    + " column " + column.sqlName() + " to <another name>");
+            problems.add(column.name() + " is generated: the pipeline writes it. Fix: alter table " + table
+                    + " rename column " + column.sqlName() + " to <another name>");
         } else if (column.notNull() && pipeline.writesNull()) {
             problems.add(column.name() + " is NOT NULL: the pipeline writes null into it for some users. Fix: alter"
-                    + " table public.users alter column " + column.sqlName() + " drop not null");
+                    + " table " + table + " alter column " + column.sqlName() + " drop not null");
         }
         return problems;
     }
@@ -186,16 +191,17 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
     }
 
     private static void usernameIndex(TableShape shape, List<AdoptionStep> steps, List<String> notes) {
+        String index = TableShape.usernameLowerIndex(shape.table());
         if (shape.usernameLowerIndexExists()) {
-            notes.add("keeps index " + USERNAME_INDEX + ", which exists");
+            notes.add("keeps index " + index + ", which exists");
         } else if (shape.usernamesDifferingInCase() > 0) {
-            notes.add("does not add the unique index " + USERNAME_INDEX + " on lower(username): "
+            notes.add("does not add the unique index " + index + " on lower(username): "
                     + shape.usernamesDifferingInCase() + " lower-cased usernames are held by more than one row; the"
                     + " app's own unique constraints stay");
         } else {
-            steps.add(new AdoptionStep("adds the unique index " + USERNAME_INDEX + ": no two usernames differing only in"
+            steps.add(new AdoptionStep("adds the unique index " + index + ": no two usernames differing only in"
                     + " case, as the pipeline hands them out",
-                    "create unique index if not exists " + USERNAME_INDEX + " on public.users (lower(username))"));
+                    "create unique index if not exists " + index + " on " + shape.table() + " (lower(username))"));
         }
     }
 
@@ -208,21 +214,22 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
         shape.grants().stream().filter(AdoptionPlan::reachesNewColumns)
                 .forEach(grant -> byGrantee.computeIfAbsent(grant.grantee(), g -> new ArrayList<>()).add(grant));
         String columns = shape.columns().stream().map(TableShape.Column::sqlName).collect(Collectors.joining(", "));
+        String table = shape.table().qualified();
         List<AdoptionStep> steps = new ArrayList<>();
         byGrantee.forEach((grantee, grants) -> {
             String grantTo = grants.get(0).granteeSql();
             List<String> sql = new ArrayList<>();
-            sql.add("revoke " + privileges(grants, null) + " on public.users from " + grantTo);
+            sql.add("revoke " + privileges(grants, null) + " on " + table + " from " + grantTo);
             if (grants.stream().anyMatch(grant -> !grant.grantable())) {
                 sql.add("grant " + privileges(grants.stream().filter(grant -> !grant.grantable()).toList(), columns)
-                        + " on public.users to " + grantTo);
+                        + " on " + table + " to " + grantTo);
             }
             if (grants.stream().anyMatch(TableShape.Grant::grantable)) {
                 sql.add("grant " + privileges(grants.stream().filter(TableShape.Grant::grantable).toList(), columns)
-                        + " on public.users to " + grantTo + " with grant option");
+                        + " on " + table + " to " + grantTo + " with grant option");
             }
             steps.add(new AdoptionStep(grantee + ": " + privileges(grants, null) + " on the " + shape.columns().size()
-                    + " columns public.users has now instead of on the whole table, so the new ones stay out of its reach",
+                    + " columns " + table + " has now instead of on the whole table, so the new ones stay out of its reach",
                     String.join(";\n", sql)));
         });
         return steps;
@@ -233,8 +240,8 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
         if (shape.column("email").isPresent() && shape.grants().stream().anyMatch(grant -> grant.privilege().equals("SELECT")
                 && Set.of(PUBLIC, ANON, AUTHENTICATED).contains(grant.grantee()))) {
             notes.add("warning: the app's email column stays readable by whoever read it before, and the pipeline fills"
-                    + " it for every user. Fix, unless the app needs that: revoke select (email) on public.users from"
-                    + " anon, authenticated");
+                    + " it for every user. Fix, unless the app needs that: revoke select (email) on " + shape.table()
+                    + " from anon, authenticated");
         }
         shape.grants().stream()
                 .filter(grant -> !SUPABASE_ROLES.contains(grant.grantee()) && !grant.grantee().equals(PUBLIC)
@@ -260,8 +267,8 @@ public record AdoptionPlan(List<AdoptionStep> steps, List<String> notes, List<Ta
                     security definer
                     set search_path = ''
                 as $$
-                    select u.email from public.users u where u.id = auth.uid()
-                $$""");
+                    select u.email from %s u where u.id = auth.uid()
+                $$""".formatted(shape.table()));
         List<String> revokeFrom = new ArrayList<>(List.of("public"));
         SUPABASE_ROLES.stream().filter(shape.roles()::contains).forEach(revokeFrom::add);
         sql.add("revoke all on function public.current_user_email() from " + String.join(", ", revokeFrom));

@@ -2,8 +2,10 @@ package io.usersync.app.adopt;
 
 import java.util.List;
 
+import io.usersync.schemas.database.ProfileTable;
+
 /**
- * {@code public.users} cannot be adopted as it is, and nothing was changed; the message names each column or
+ * The profile table cannot be adopted as it is, and nothing was changed; the message names each column or
  * privilege at fault and the fix.
  */
 public final class AdoptionRefusedException extends RuntimeException {
@@ -12,8 +14,8 @@ public final class AdoptionRefusedException extends RuntimeException {
 
     private final List<String> problems;
 
-    public AdoptionRefusedException(List<String> problems) {
-        super("usersync migrate did not adopt public.users and changed nothing:\n  - " + String.join("\n  - ", problems));
+    public AdoptionRefusedException(ProfileTable table, List<String> problems) {
+        super("usersync migrate did not adopt " + table + " and changed nothing:\n  - " + String.join("\n  - ", problems));
         this.problems = List.copyOf(problems);
     }
 

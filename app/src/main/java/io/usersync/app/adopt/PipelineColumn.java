@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The columns of {@code public.users} the pipeline writes, with migration V1's types. An adopted table gets the
+ * The columns of the profile table the pipeline writes, with migration V1's types. An adopted table gets the
  * ones it lacks and keeps the ones it has when their type takes what the sink writes.
  */
 enum PipelineColumn {

@@ -7,44 +7,63 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.migration.Migrations;
 
 /**
- * Takes over a {@code public.users} the app made (most Supabase apps have one, filled by a {@code handle_new_user}
- * trigger) instead of failing on migration V1's {@code create table}. The table's changes ({@link AdoptionPlan})
- * run in one transaction and then {@link Migrations#adoptPipeline()} records V1 and V5 and runs the rest. A
- * {@code migrate} cut short between the two goes on adopting when run again: the plan of a table already changed
+ * Takes over a profile table the app made instead of failing on migration V1's {@code create table}: most Supabase
+ * apps have one, filled by a {@code handle_new_user} trigger, named {@code public.users} or, as in Supabase's guide,
+ * {@code public.profiles} ({@code USERSYNC_TABLE}). The table's changes ({@link AdoptionPlan}) run in one transaction
+ * and then {@link Migrations#adoptPipeline()} records V1 and V5 (and V6 on a table of another name) and runs the rest.
+ * A {@code migrate} cut short between the two goes on adopting when run again: the plan of a table already changed
  * holds only what is left, and the marker on schema {@code usersync} tells that table from one V1 made.
  */
 public final class TableAdoption {
-
-    /** The comment on schema {@code usersync} of a database whose {@code public.users} was adopted. */
-    static final String MARKER = "usersync's own tables. public.users was adopted by usersync migrate:"
-            + " migrations V1 and V5 are recorded as applied without having run.";
 
     /** An app's transaction holding the table makes {@code migrate} stop, not wait and block the app's queries behind it. */
     private static final String LOCK_TIMEOUT = "10s";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final DataSource database;
+    private final ProfileTable table;
 
-    public TableAdoption(DataSource database) {
+    public TableAdoption(DataSource database, ProfileTable table) {
         this.database = database;
+        this.table = table;
     }
 
     /**
-     * Whether {@code migrate} adopts {@code public.users}: the table exists and usersync's migrations did not make it,
-     * or an adoption was cut short before V5 was recorded.
+     * The comment on schema {@code usersync} of a database whose profile table was adopted. For {@code public.users}
+     * the text of the first release, so that a database adopted then still reads as adopted.
+     */
+    static String marker(ProfileTable table) {
+        return table.isDefault()
+                ? "usersync's own tables. public.users was adopted by usersync migrate:"
+                        + " migrations V1 and V5 are recorded as applied without having run."
+                : "usersync's own tables. " + table + " was adopted by usersync migrate:"
+                        + " migrations V1, V5 and V6 are recorded as applied without having run.";
+    }
+
+    /** Whether the table exists. */
+    public boolean tableExists() throws SQLException {
+        try (Connection connection = database.getConnection()) {
+            return TableShape.tableExists(connection, table);
+        }
+    }
+
+    /**
+     * Whether {@code migrate} adopts the table: it exists and usersync's migrations did not make it, or an adoption
+     * was cut short before the migrations it records were recorded.
      */
     public boolean required(Migrations migrations) throws SQLException {
         try (Connection connection = database.getConnection()) {
-            if (!TableShape.tableExists(connection)) {
+            if (!TableShape.tableExists(connection, table)) {
                 return false;
             }
             if (!migrations.pipelineInstalled()) {
                 return true;
             }
-            return TableShape.markedAdopted(connection) && !migrations.pendingAdoption().recorded().isEmpty();
+            return TableShape.markedAdopted(connection, table) && !migrations.pendingAdoption().recorded().isEmpty();
         }
     }
 
@@ -54,7 +73,7 @@ public final class TableAdoption {
             connection.setReadOnly(true);
             connection.setAutoCommit(false);
             try {
-                return AdoptionPlan.of(TableShape.read(connection));
+                return AdoptionPlan.of(TableShape.read(connection, table));
             } finally {
                 connection.rollback();
             }
@@ -72,21 +91,22 @@ public final class TableAdoption {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("set local lock_timeout = '" + LOCK_TIMEOUT + "'");
-                statement.execute("lock table public.users in access exclusive mode");
-                AdoptionPlan plan = AdoptionPlan.of(TableShape.read(connection));
+                // A plain lower-case identifier (ProfileTable): it goes in unquoted.
+                statement.execute("lock table " + table.qualified() + " in access exclusive mode");
+                AdoptionPlan plan = AdoptionPlan.of(TableShape.read(connection, table));
                 for (AdoptionStep step : plan.steps()) {
                     statement.execute(step.sql());
                 }
-                List<String> exposures = AdoptionPlan.exposures(TableShape.read(connection));
+                List<String> exposures = AdoptionPlan.exposures(TableShape.read(connection, table));
                 if (!exposures.isEmpty()) {
-                    throw new AdoptionRefusedException(exposures);
+                    throw new AdoptionRefusedException(table, exposures);
                 }
                 connection.commit();
                 return plan;
             } catch (SQLException e) {
                 connection.rollback();
                 if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                    throw new AdoptionRefusedException(List.of("another transaction held public.users for more than "
+                    throw new AdoptionRefusedException(table, List.of("another transaction held " + table + " for more than "
                             + LOCK_TIMEOUT + ". Fix: run migrate again when the app's long transactions have ended"));
                 }
                 throw e;

@@ -11,11 +11,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.usersync.schemas.database.ProfileTable;
+
 /**
- * What the catalog says about an existing {@code public.users} and what lies around it: all an adoption plan is
+ * What the catalog says about an existing profile table ({@code public.users}, or the app's own of another name such
+ * as {@code public.profiles}) and what lies around it: all an adoption plan is
  * made of, read in one transaction so that the plan and the table it changes are the same. Row values are never
  * read, only counts.
  *
+ * @param table              the profile table, as {@code USERSYNC_TABLE} names it
  * @param relationKind       {@code pg_class.relkind}: {@code r} a table, {@code p} a partitioned one
  * @param owner              the table's owner
  * @param ownedByCurrentUser whether the connected role may act as the owner, which adding columns needs
@@ -24,7 +28,8 @@ import java.util.Set;
  * @param idUnique           whether a valid, non-partial unique index (a primary key or unique constraint) covers
  *                           exactly {@code id}: what {@code insert ... on conflict (id)} needs
  * @param usernamesDifferingInCase how many lower-cased usernames more than one row holds
- * @param usernameLowerIndexExists whether a relation named {@code users_username_lower_key} exists in {@code public}
+ * @param usernameLowerIndexExists whether a relation named {@link #usernameLowerIndex(ProfileTable)} exists in the
+ *                           table's schema
  * @param grants             the table-level privileges, one per grantee and privilege
  * @param roles              which of Supabase's roles exist
  * @param usersyncSchemaExists whether schema {@code usersync} exists
@@ -32,9 +37,9 @@ import java.util.Set;
  * @param markedAdopted      whether schema {@code usersync} carries {@link TableAdoption#MARKER}
  * @param currentUserEmailExists whether {@code public.current_user_email()} exists
  * @param authUidExists      whether {@code auth.uid()} exists
- * @param writerTriggers     enabled triggers on {@code auth.users} whose function mentions {@code public.users}
+ * @param writerTriggers     enabled triggers on {@code auth.users} whose function mentions the table
  */
-public record TableShape(String relationKind, String owner, boolean ownedByCurrentUser, String currentUser,
+public record TableShape(ProfileTable table, String relationKind, String owner, boolean ownedByCurrentUser, String currentUser,
         List<Column> columns, boolean idUnique, long usernamesDifferingInCase, boolean usernameLowerIndexExists,
         List<Grant> grants, Set<String> roles, boolean usersyncSchemaExists, boolean heartbeatExists,
         boolean markedAdopted, boolean currentUserEmailExists, boolean authUidExists, List<Trigger> writerTriggers) {
@@ -76,85 +81,99 @@ public record TableShape(String relationKind, String owner, boolean ownedByCurre
         return columns.stream().filter(column -> column.name().equals(name)).findFirst();
     }
 
-    /** Whether {@code public.users} exists; {@link #read} needs it to. */
-    static boolean tableExists(Connection connection) throws SQLException {
-        return queryBoolean(connection, "select to_regclass('public.users') is not null");
+    /**
+     * The unique index on {@code lower(username)}: {@code users_username_lower_key} on {@code public.users}, as V1
+     * names it, and after the same pattern on a table of another name, cut to PostgreSQL's 63 characters.
+     */
+    static String usernameLowerIndex(ProfileTable table) {
+        String suffix = "_username_lower_key";
+        return table.name().substring(0, Math.min(table.name().length(), 63 - suffix.length())) + suffix;
     }
 
-    /** Whether schema {@code usersync} carries {@link TableAdoption#MARKER}. */
-    static boolean markedAdopted(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "select coalesce(obj_description(to_regnamespace('usersync'), 'pg_namespace') = ?, false)")) {
-            statement.setString(1, TableAdoption.MARKER);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+    /** Whether the table exists; {@link #read} needs it to. */
+    static boolean tableExists(Connection connection, ProfileTable table) throws SQLException {
+        return queryBoolean(connection, "select to_regclass(?) is not null", table.qualified());
     }
 
-    static TableShape read(Connection connection) throws SQLException {
+    /** Whether schema {@code usersync} carries {@link TableAdoption#marker(ProfileTable)}. */
+    static boolean markedAdopted(Connection connection, ProfileTable table) throws SQLException {
+        return queryBoolean(connection, "select coalesce(obj_description(to_regnamespace('usersync'), 'pg_namespace') = ?, false)",
+                TableAdoption.marker(table));
+    }
+
+    static TableShape read(Connection connection, ProfileTable table) throws SQLException {
         String relationKind;
         String owner;
         boolean owned;
         String currentUser;
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+        try (PreparedStatement statement = connection.prepareStatement("""
                 select c.relkind, pg_get_userbyid(c.relowner), pg_has_role(current_user, c.relowner, 'USAGE'), current_user
-                from pg_class c where c.oid = 'public.users'::regclass""")) {
-            rs.next();
-            relationKind = rs.getString(1);
-            owner = rs.getString(2);
-            owned = rs.getBoolean(3);
-            currentUser = rs.getString(4);
+                from pg_class c where c.oid = ?::regclass""")) {
+            statement.setString(1, table.qualified());
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                relationKind = rs.getString(1);
+                owner = rs.getString(2);
+                owned = rs.getBoolean(3);
+                currentUser = rs.getString(4);
+            }
         }
-        List<Column> columns = columns(connection);
+        List<Column> columns = columns(connection, table);
         boolean hasUsername = columns.stream().anyMatch(column -> column.name().equals("username"));
-        return new TableShape(relationKind, owner, owned, currentUser, columns,
+        return new TableShape(table, relationKind, owner, owned, currentUser, columns,
                 queryBoolean(connection, """
                         select exists (select 1 from pg_index i join pg_attribute a on a.attrelid = i.indrelid
-                        where i.indrelid = 'public.users'::regclass and a.attname = 'id' and i.indisunique and i.indisvalid
-                        and i.indpred is null and i.indexprs is null and i.indnkeyatts = 1 and i.indkey[0] = a.attnum)"""),
-                hasUsername ? queryLong(connection, """
-                        select count(*) from (select 1 from public.users where username is not null
-                        group by lower(username::text) having count(*) > 1) d""") : 0,
-                queryBoolean(connection, "select to_regclass('public.users_username_lower_key') is not null"),
-                grants(connection),
+                        where i.indrelid = ?::regclass and a.attname = 'id' and i.indisunique and i.indisvalid
+                        and i.indpred is null and i.indexprs is null and i.indnkeyatts = 1 and i.indkey[0] = a.attnum)""",
+                        table.qualified()),
+                // The table's identifiers are plain lower-case ones (ProfileTable), so its name goes in unquoted.
+                hasUsername ? queryLong(connection, "select count(*) from (select 1 from " + table.qualified()
+                        + " where username is not null group by lower(username::text) having count(*) > 1) d") : 0,
+                queryBoolean(connection, "select to_regclass(?) is not null",
+                        table.schema() + "." + usernameLowerIndex(table)),
+                grants(connection, table),
                 roles(connection),
                 queryBoolean(connection, "select to_regnamespace('usersync') is not null"),
                 queryBoolean(connection, "select to_regclass('usersync.capture_heartbeat') is not null"),
-                markedAdopted(connection),
+                markedAdopted(connection, table),
                 queryBoolean(connection, "select to_regprocedure('public.current_user_email()') is not null"),
                 queryBoolean(connection, "select to_regprocedure('auth.uid()') is not null"),
-                writerTriggers(connection));
+                writerTriggers(connection, table));
     }
 
-    private static List<Column> columns(Connection connection) throws SQLException {
+    private static List<Column> columns(Connection connection, ProfileTable table) throws SQLException {
         List<Column> columns = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+        try (PreparedStatement statement = connection.prepareStatement("""
                 select a.attname, quote_ident(a.attname), t.typname, format_type(a.atttypid, a.atttypmod), a.atttypmod, a.attnotnull,
                        a.atthasdef or a.attidentity <> '' or a.attgenerated <> '', a.attgenerated = '' and a.attidentity <> 'a'
                 from pg_attribute a join pg_type t on t.oid = a.atttypid
-                where a.attrelid = 'public.users'::regclass and a.attnum > 0 and not a.attisdropped
+                where a.attrelid = ?::regclass and a.attnum > 0 and not a.attisdropped
                 order by a.attnum""")) {
-            while (rs.next()) {
-                columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                        rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8)));
+            statement.setString(1, table.qualified());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                            rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8)));
+                }
             }
         }
         return columns;
     }
 
-    private static List<Grant> grants(Connection connection) throws SQLException {
+    private static List<Grant> grants(Connection connection, ProfileTable table) throws SQLException {
         List<Grant> grants = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+        try (PreparedStatement statement = connection.prepareStatement("""
                 select case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee) end,
                        case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end,
                        a.privilege_type, a.is_grantable, pg_get_userbyid(a.grantor)
                 from pg_class c cross join lateral aclexplode(c.relacl) a
-                where c.oid = 'public.users'::regclass
+                where c.oid = ?::regclass
                 order by 1, 2""")) {
-            while (rs.next()) {
-                grants.add(new Grant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5)));
+            statement.setString(1, table.qualified());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    grants.add(new Grant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5)));
+                }
             }
         }
         return grants;
@@ -175,28 +194,38 @@ public record TableShape(String relationKind, String owner, boolean ownedByCurre
     }
 
     /**
-     * The function's source naming {@code public.users} is the sign of a {@code handle_new_user} trigger; a
-     * function that reaches the table another way goes unseen.
+     * The function's source naming the table, schema-qualified ({@code public.profiles}), is the sign of a
+     * {@code handle_new_user} trigger; a function that reaches the table another way goes unseen.
      */
-    private static List<Trigger> writerTriggers(Connection connection) throws SQLException {
+    private static List<Trigger> writerTriggers(Connection connection, ProfileTable table) throws SQLException {
         List<Trigger> triggers = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+        try (PreparedStatement statement = connection.prepareStatement("""
                 select t.tgname, quote_ident(t.tgname), t.tgfoid::regprocedure::text
                 from pg_trigger t join pg_proc p on p.oid = t.tgfoid
                 where t.tgrelid = to_regclass('auth.users') and not t.tgisinternal and t.tgenabled in ('O', 'A')
-                  and p.prosrc ~* 'public\\s*\\.\\s*"?users"?([^a-z0-9_$]|$)'
+                  and p.prosrc ~* ('"?' || ? || '"?\\s*\\.\\s*"?' || ? || '"?([^a-z0-9_$]|$)')
                 order by t.tgname""")) {
-            while (rs.next()) {
-                triggers.add(new Trigger(rs.getString(1), rs.getString(2), rs.getString(3)));
+            // Plain lower-case identifiers (ProfileTable): nothing in them a regular expression would read as syntax.
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    triggers.add(new Trigger(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
             }
         }
         return triggers;
     }
 
-    private static boolean queryBoolean(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getBoolean(1);
+    private static boolean queryBoolean(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 

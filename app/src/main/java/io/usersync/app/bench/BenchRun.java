@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigException;
+import io.usersync.app.config.Setting;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.WarmUp;
 import io.usersync.schemas.TopicNames;
@@ -83,6 +84,10 @@ final class BenchRun implements AutoCloseable {
     /** A bench inserts users and needs a capture that starts from scratch: refuse anything else. */
     void checkDisposable(boolean kafkaGiven) throws Exception {
         List<String> problems = new ArrayList<>();
+        if (config.database().map(database -> !database.profileTable().isDefault()).orElse(false)) {
+            problems.add(Setting.TABLE.variable() + " names an app's own table; the bench measures usersync's public.users in"
+                    + " a disposable database. Fix: unset " + Setting.TABLE.variable() + ".");
+        }
         long authUsers = db.count("select count(*) from auth.users");
         long rows = db.count("select count(*) from public.users");
         if (authUsers > 0 || rows > 0) {

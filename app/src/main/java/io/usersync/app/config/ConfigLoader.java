@@ -16,6 +16,7 @@ import io.usersync.app.logging.LogFormat;
 import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.schemas.database.DatabaseSettings;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.processor.ProcessorConfig;
 import io.usersync.processor.ProcessorConfig.Guarantee;
@@ -85,7 +86,8 @@ public final class ConfigLoader {
                 values.seconds(Setting.RECONCILE_INTERVAL_S), values.seconds(Setting.RECONCILE_GRACE_S));
         AppConfig.Instance instance = new AppConfig.Instance(dataDir, stages, partitions, values.port(Setting.EMBEDDED_DB_PORT),
                 values.port(Setting.EMBEDDED_KAFKA_PORT), logFormat(), instanceId());
-        AppConfig config = new AppConfig(dbUrl.map(url -> new DatabaseSettings(url, dbUser, dbPassword)), kafka, http,
+        ProfileTable table = profileTable(dbUrl.isPresent());
+        AppConfig config = new AppConfig(dbUrl.map(url -> new DatabaseSettings(url, dbUser, dbPassword, table)), kafka, http,
                 instance, capture, processor, sink, operations, values.effective());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -163,6 +165,25 @@ public final class ConfigLoader {
         return new AppConfig.Sink(values.text(Setting.SINK_GROUP_ID), values.positive(Setting.SINK_BATCH_SIZE, 100_000),
                 values.millis(Setting.SINK_BATCH_AGE_MS), deleteMode(), retryInitial, retryMax, values.fraction(Setting.SINK_RETRY_JITTER),
                 profileFields());
+    }
+
+    /** The embedded database is usersync's own, with its own public.users: another table is an app's, in the app's database. */
+    private ProfileTable profileTable(boolean externalDatabase) {
+        String value = values.raw(Setting.TABLE);
+        ProfileTable table;
+        try {
+            table = ProfileTable.parse(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(Setting.TABLE.variable() + " must be schema.table in lower-case letters, digits and '_', like"
+                    + " public.profiles; got '" + value + "'.");
+            return ProfileTable.DEFAULT;
+        }
+        if (!table.isDefault() && !externalDatabase) {
+            problems.add(Setting.TABLE.variable() + "=" + table + " needs " + Setting.DB_URL.variable() + ": the embedded"
+                    + " database has usersync's own public.users. Fix: point " + Setting.DB_URL.variable() + " at the app's"
+                    + " database, or unset " + Setting.TABLE.variable() + ".");
+        }
+        return table;
     }
 
     private ProfileFieldsPolicy profileFields() {

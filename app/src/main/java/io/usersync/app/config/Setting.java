@@ -10,6 +10,7 @@ import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.sink.SinkConfig;
 
 /**
@@ -22,6 +23,9 @@ public enum Setting {
             "JDBC URL of the database with auth.users and public.users; unset: embedded PostgreSQL"),
     DB_USER("USERSYNC_DB_USER", "postgres", false, "database user (needs REPLICATION for capture)"),
     DB_PASSWORD("USERSYNC_DB_PASSWORD", "", true, "database password"),
+    TABLE("USERSYNC_TABLE", ProfileTable.DEFAULT.qualified(), false,
+            "the profile table the pipeline keeps in step, schema.table; another than public.users is the app's own,"
+                    + " which migrate adopts (needs USERSYNC_DB_URL)"),
     KAFKA_BOOTSTRAP_SERVERS("KAFKA_BOOTSTRAP_SERVERS", null, false,
             "Kafka bootstrap servers; unset: an in-process Kafka broker"),
     HTTP_PORT("USERSYNC_HTTP_PORT", Defaults.HTTP_PORT, false, "port of /health, /metrics and /sync; 0 for any free port"),

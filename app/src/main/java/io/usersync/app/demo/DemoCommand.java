@@ -90,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<UUID> ids = signUps.insert(connection, users, rate);
             int renamed = changeSome(connection, ids, rate);
             // No grace period: once the demo stops writing, every difference left is one the pipeline owes.
-            Reconciler reconciler = new Reconciler(application.database(), Duration.ZERO);
+            Reconciler reconciler = new Reconciler(application.database(), application.config().database().orElseThrow().profileTable(), Duration.ZERO);
             boolean synced = awaitSync(connection, reconciler);
             printSummary(application, connection, reconciler, renamed);
             if (keepRunning) {

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
+import io.usersync.schemas.database.ProfileTable;
 
 /** /sync against the database: a resync signal to capture, then the row as public.users has it. */
 public final class DatabaseSyncService implements SyncService {
@@ -22,10 +23,12 @@ public final class DatabaseSyncService implements SyncService {
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final DataSource database;
+    private final ProfileTable table;
     private final ResyncSignal signal;
 
-    public DatabaseSyncService(DataSource database) {
+    public DatabaseSyncService(DataSource database, ProfileTable table) {
         this.database = database;
+        this.table = table;
         this.signal = new ResyncSignal(database);
     }
 
@@ -54,7 +57,7 @@ public final class DatabaseSyncService implements SyncService {
     public Optional<String> awaitRow(UUID userId, Instant since, Duration wait) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(
-                "select row_to_json(u)::text from public.users u where id = ? and synced_at >= ?")) {
+                "select row_to_json(u)::text from " + table.qualified() + " u where id = ? and synced_at >= ?")) {
             statement.setObject(1, userId);
             statement.setTimestamp(2, Timestamp.from(since));
             while (true) {

@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.usersync.schemas.database.ProfileTable;
+
 /**
  * Who owns the profile fields of public.users ({@code username}, {@code full_name}, {@code avatar_url}):
  * {@code USERSYNC_PROFILE_FIELDS}. The database holds the policy in force (migration V7's trigger and the
@@ -46,14 +48,18 @@ public enum ProfileFieldsPolicy {
         }
     }
 
-    /** The policy the database holds. */
-    public static ProfileFieldsPolicy inForce(DataSource database) throws SQLException {
+    /**
+     * The policy the database holds for this profile table; empty when the table is not the one {@code migrate} made or
+     * adopted (no migration V7 on it).
+     */
+    public static Optional<ProfileFieldsPolicy> inForce(DataSource database, ProfileTable table) throws SQLException {
         try (Connection connection = database.getConnection();
-                PreparedStatement statement = connection.prepareStatement("select usersync.profile_fields_policy()");
-                ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            String value = rs.getString(1);
-            return parse(value).orElseThrow(() -> new SQLException("unknown profile fields policy in the database: " + value));
+                PreparedStatement statement = connection.prepareStatement("select t.tgenabled = 'D' from pg_catalog.pg_trigger t"
+                        + " where t.tgrelid = pg_catalog.to_regclass(?) and t.tgname = 'users_keep_app_owned_fields'")) {
+            statement.setString(1, table.qualified());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBoolean(1) ? FROM_AUTH : EDITABLE) : Optional.empty();
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
 import io.usersync.schemas.cdc.AuthUserRow;
+import io.usersync.schemas.database.ProfileTable;
 
 /**
  * Compares auth.users with public.users. Missing and orphaned rows are found with one set-based query
@@ -31,13 +32,15 @@ public final class Reconciler {
     public static final long DEFAULT_GRACE_SECONDS = 60;
     private static final int PAGE = 2_000;
 
+    /** Where a query names the profile table. */
+    private static final String TABLE = "{profile_table}";
     private static final String MISSING = """
-            select a.id::text from auth.users a left join public.users u on u.id = a.id
+            select a.id::text from auth.users a left join {profile_table} u on u.id = a.id
             where u.id is null and a.deleted_at is null and coalesce(a.updated_at, a.created_at, now()) < now() - ?::interval
             order by a.id
             """;
     private static final String ORPHANED = """
-            select u.id::text from public.users u left join auth.users a on a.id = u.id
+            select u.id::text from {profile_table} u left join auth.users a on a.id = u.id
             where (a.id is null or a.deleted_at is not null) and u.deleted_at is null and u.synced_at < now() - ?::interval
             order by u.id
             """;
@@ -46,7 +49,7 @@ public final class Reconciler {
                    a.email_confirmed_at::text, a.is_anonymous,
                    u.email, u.full_name, u.avatar_url, u.provider, u.providers, u.email_verified, u.is_anonymous,
                    array(select o.field from usersync.app_owned_fields o where o.user_id = a.id)
-            from auth.users a join public.users u on u.id = a.id
+            from auth.users a join {profile_table} u on u.id = a.id
             where a.deleted_at is null and (cast(? as uuid) is null or a.id > cast(? as uuid))
               and coalesce(a.updated_at, a.created_at, now()) < now() - ?::interval
             order by a.id
@@ -54,17 +57,19 @@ public final class Reconciler {
             """;
 
     private final DataSource database;
+    private final ProfileTable table;
     private final Duration grace;
 
-    public Reconciler(DataSource database, Duration grace) {
+    public Reconciler(DataSource database, ProfileTable table, Duration grace) {
         this.database = database;
+        this.table = table;
         this.grace = grace;
     }
 
     public DriftReport run() throws SQLException {
         try (Connection connection = database.getConnection()) {
             connection.setReadOnly(true);
-            return new DriftReport(ids(connection, MISSING), ids(connection, ORPHANED), drifted(connection));
+            return new DriftReport(ids(connection, on(MISSING)), ids(connection, on(ORPHANED)), drifted(connection));
         }
     }
 
@@ -84,7 +89,7 @@ public final class Reconciler {
     private List<String> drifted(Connection connection) throws SQLException {
         List<String> drifted = new ArrayList<>();
         Object after = null;
-        try (PreparedStatement statement = connection.prepareStatement(PAIRS)) {
+        try (PreparedStatement statement = connection.prepareStatement(on(PAIRS))) {
             while (true) {
                 statement.setObject(1, after, Types.OTHER);
                 statement.setObject(2, after, Types.OTHER);
@@ -105,6 +110,10 @@ public final class Reconciler {
                 }
             }
         }
+    }
+
+    private String on(String query) {
+        return query.replace(TABLE, table.qualified());
     }
 
     private static boolean differs(ResultSet rs) throws SQLException {

@@ -26,6 +26,7 @@ import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.app.reconcile.PeriodicReconcile;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.ProfileTable;
 
 /** One running usersync: embedded servers where none are configured, the stages, and the ops endpoints. */
 public final class Application implements AutoCloseable {
@@ -89,11 +90,11 @@ public final class Application implements AutoCloseable {
                     http.surface().readTimeout(), http.surface().maxConcurrentSyncs()), started::health, registry,
                     new JwtAuthenticator(http.jwtSecret(), http.jwksUrl(), http.jwtRole(),
                             http.surface().jwtIssuer(), http.surface().jwtAudience()),
-                    new DatabaseSyncService(database), dashboard);
+                    new DatabaseSyncService(database, StageConfigs.database(config).profileTable()), dashboard);
             AppConfig.Operations operations = config.operations();
             PeriodicReconcile reconcile = config.instance().stages().contains(AppConfig.Stage.SINK)
                     && !operations.reconcileInterval().isZero()
-                    ? new PeriodicReconcile(new Reconciler(database, operations.reconcileGrace()),
+                    ? new PeriodicReconcile(new Reconciler(database, StageConfigs.database(config).profileTable(), operations.reconcileGrace()),
                             operations.reconcileInterval(), registry)
                     : null;
             timeline.logWhen(started::working);
@@ -126,7 +127,11 @@ public final class Application implements AutoCloseable {
             if (embedded.postgres() != null) {
                 configured.apply(database);
             } else if (config.instance().stages().contains(AppConfig.Stage.SINK)) {
-                ProfileFieldsPolicy inForce = ProfileFieldsPolicy.inForce(database);
+                ProfileTable table = StageConfigs.database(config).profileTable();
+                ProfileFieldsPolicy inForce = ProfileFieldsPolicy.inForce(database, table).orElseThrow(() -> new ConfigException(
+                        List.of(Setting.TABLE.variable() + "=" + table + ", but " + table + " is not a profile table usersync"
+                                + " migrated in this database. Fix: run 'usersync migrate' with the same " + Setting.TABLE.variable()
+                                + ", or set it to the table migrate made or took over.")));
                 if (inForce != configured) {
                     throw new ConfigException(List.of(variable + " is " + configured.value() + " but the database holds "
                             + inForce.value() + ". Fix: run 'usersync migrate' with " + variable + "=" + configured.value()
@@ -135,10 +140,6 @@ public final class Application implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            if ("42883".equals(e.getSQLState())) {
-                throw new ConfigException(List.of("The database lacks usersync's migration V7 (who owns which profile"
-                        + " field). Fix: run 'usersync migrate' against " + Setting.DB_URL.variable() + "."));
-            }
             // The database is down: the stages wait for it, and the policy is checked at the next start.
             log.warn("Cannot read the profile fields policy from the database now ({}); starting without that check",
                     e.getClass().getSimpleName());

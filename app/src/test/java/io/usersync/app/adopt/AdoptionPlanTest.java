@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import io.usersync.app.adopt.TableShape.Column;
 import io.usersync.app.adopt.TableShape.Grant;
+import io.usersync.schemas.database.ProfileTable;
 
 class AdoptionPlanTest {
+
+    private static final ProfileTable PROFILES = ProfileTable.parse("public.profiles");
 
     private static final List<Column> STARTER_COLUMNS = List.of(
             column("id", "uuid", "uuid", true, false),
@@ -118,6 +121,55 @@ class AdoptionPlanTest {
         assertThat(plan.notes()).anyMatch(note -> note.startsWith("does not add the unique index users_username_lower_key"));
     }
 
+    @Test
+    void shouldAddThePipelinesColumnsToTheConfiguredTable() {
+        AdoptionPlan plan = AdoptionPlan.of(shape(PROFILES, STARTER_COLUMNS, List.of(), 0));
+
+        assertThat(sql(plan)).contains("alter table public.profiles add column if not exists email text")
+                .noneMatch(sql -> sql.contains("public.users"));
+    }
+
+    @Test
+    void shouldNameTheUsernameIndexAfterTheConfiguredTable() {
+        AdoptionPlan plan = AdoptionPlan.of(shape(PROFILES, STARTER_COLUMNS, List.of(), 0));
+
+        assertThat(sql(plan)).contains("create unique index if not exists profiles_username_lower_key"
+                + " on public.profiles (lower(username))");
+    }
+
+    @Test
+    void shouldMoveGrantsOntoTheColumnsOfTheConfiguredTable() {
+        AdoptionPlan plan = AdoptionPlan.of(shape(PROFILES, STARTER_COLUMNS, List.of(grant("anon", "SELECT", false)), 0));
+
+        assertThat(sql(plan)).contains("revoke select on public.profiles from anon;\n"
+                + "grant select (id, updated_at, username, full_name, avatar_url, website) on public.profiles to anon");
+    }
+
+    @Test
+    void shouldReadTheConfiguredTablesEmailInCurrentUserEmail() {
+        AdoptionPlan plan = AdoptionPlan.of(shape(PROFILES, STARTER_COLUMNS, List.of(), 0));
+
+        assertThat(sql(plan)).anyMatch(sql -> sql.contains("select u.email from public.profiles u where u.id = auth.uid()"));
+    }
+
+    @Test
+    void shouldNameTheConfiguredTableInTheRefusalAndItsFixes() {
+        List<Column> columns = new ArrayList<>(STARTER_COLUMNS);
+        columns.add(column("plan", "text", "text", true, false));
+
+        assertThatThrownBy(() -> AdoptionPlan.of(shape(PROFILES, columns, List.of(), 0)))
+                .isInstanceOf(AdoptionRefusedException.class)
+                .hasMessageContaining("did not adopt public.profiles")
+                .hasMessageContaining("Fix: alter table public.profiles alter column plan set default");
+    }
+
+    @Test
+    void shouldKeepTheUsernameIndexNameWithinPostgresLimitForALongTableName() {
+        ProfileTable table = new ProfileTable("public", "p".repeat(63));
+
+        assertThat(TableShape.usernameLowerIndex(table)).hasSize(63).endsWith("_username_lower_key");
+    }
+
     private static List<String> sql(AdoptionPlan plan) {
         return plan.steps().stream().map(AdoptionStep::sql).toList();
     }
@@ -131,7 +183,11 @@ class AdoptionPlanTest {
     }
 
     private static TableShape shape(List<Column> columns, List<Grant> grants, long usernamesDifferingInCase) {
-        return new TableShape("r", "postgres", true, "postgres", columns, true, usernamesDifferingInCase, false, grants,
+        return shape(ProfileTable.DEFAULT, columns, grants, usernamesDifferingInCase);
+    }
+
+    private static TableShape shape(ProfileTable table, List<Column> columns, List<Grant> grants, long usernamesDifferingInCase) {
+        return new TableShape(table, "r", "postgres", true, "postgres", columns, true, usernamesDifferingInCase, false, grants,
                 Set.of("anon", "authenticated", "service_role"), false, false, false, false, true, List.of());
     }
 }

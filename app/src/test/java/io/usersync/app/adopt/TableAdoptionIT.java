@@ -20,13 +20,20 @@ import org.junit.jupiter.api.Test;
 
 import io.usersync.app.UsersyncCommand;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.SupabaseStarter;
 import io.usersync.schemas.testing.TestDatabase;
 import picocli.CommandLine;
 
-/** {@code usersync migrate} on a database whose public.users the app made, as Supabase's profiles starter does. */
+/**
+ * {@code usersync migrate} on a database whose profile table the app made, as Supabase's profiles starter does: named
+ * public.users, or public.profiles as in Supabase's guide ({@code USERSYNC_TABLE}).
+ */
 class TableAdoptionIT {
+
+    private static final String PROFILES = "public.profiles";
+    private static final String[] PROFILES_SETTING = {"--set", "USERSYNC_TABLE=" + PROFILES};
 
     private static EmbeddedPostgresServer postgres;
 
@@ -72,13 +79,13 @@ class TableAdoptionIT {
     }
 
     @Test
-    void shouldRecordV1ToV7AndCreateThePipelinesTables() throws SQLException {
+    void shouldRecordV1ToV8AndCreateThePipelinesTables() throws SQLException {
         TestDatabase database = starter();
 
         String output = migrate(database).out();
 
         assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
-                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7");
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
         assertThat(query(database, "select table_name from information_schema.tables where table_schema = 'usersync'"
                 + " order by 1")).contains("app_owned_fields", "capture_heartbeat", "capture_signal", "dlt_redrives",
                 "flyway_schema_history", "sink_offsets");
@@ -345,7 +352,8 @@ class TableAdoptionIT {
         Result again = migrate(database);
 
         assertThat(again.exit()).isZero();
-        assertThat(again.out()).isEqualTo("usersync schema: 0 migrations applied\n"
+        assertThat(again.out()).isEqualTo("profile table: public.users (USERSYNC_TABLE)\n"
+                + "usersync schema: 0 migrations applied\n"
                 + "profile fields: editable (USERSYNC_PROFILE_FIELDS)\n");
         assertThat(catalog(database)).isEqualTo(after);
     }
@@ -366,33 +374,270 @@ class TableAdoptionIT {
     void shouldFinishAnAdoptionCutShortBeforeItsMigrations() throws SQLException {
         TestDatabase database = starter();
         signUp(database, "jo.doe", "Jo", null);
-        new TableAdoption(database.dataSource()).apply();
+        new TableAdoption(database.dataSource(), ProfileTable.DEFAULT).apply();
 
         Result resumed = migrate(database);
 
         assertThat(resumed.exit()).isZero();
         assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
-                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7");
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
         assertThat(query(database, "select count(*)::text from pg_constraint where conrelid = 'public.users'::regclass"
                 + " and conname like 'users_%' and contype = 'c'")).containsExactly("0");
     }
 
-    private static TestDatabase starter() throws SQLException {
+    @Test
+    void shouldKeepEveryRowOfAStarterTableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        signUp(database, PROFILES, "jo.doe", "Jo Doe", "https://example.com/jo");
+        signUp(database, PROFILES, null, null, null);
+        List<String> before = rows(database, PROFILES);
+
+        assertThat(migrate(database, PROFILES_SETTING).exit()).isZero();
+
+        assertThat(rows(database, PROFILES)).isEqualTo(before).hasSize(2);
+    }
+
+    @Test
+    void shouldRecordV1V5AndV6WithoutRunningThemAndRunTheRestOnATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+
+        String output = migrate(database, PROFILES_SETTING).out();
+
+        assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+        assertThat(output).contains("recorded V1 users and pipeline schema, V5 supabase privileges and profile rules,"
+                + " V6 announce usernames set outside the pipeline as applied without running them; ran V2 sink offsets,"
+                + " V3 capture signal, V4 dlt redrives, V7 profile fields owned by the app, V8 announce usernames on the"
+                + " profile table");
+    }
+
+    @Test
+    void shouldNotCreatePublicUsersWhenAdoptingATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+
+        migrate(database, PROFILES_SETTING);
+
+        assertThat(query(database, "select to_regclass('public.users')::text")).containsOnlyNulls();
+    }
+
+    @Test
+    void shouldAddThePipelinesColumnsToATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+
+        migrate(database, PROFILES_SETTING);
+
+        assertThat(query(database, "select attname from pg_attribute where attrelid = 'public.profiles'::regclass"
+                + " and attname in ('email', 'source_lsn', 'synced_at') order by 1"))
+                .containsExactly("email", "source_lsn", "synced_at");
+    }
+
+    @Test
+    void shouldMakeTheProfileFieldsOfTheRowsOfATableNamedProfilesTheApps() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        UUID jo = signUp(database, PROFILES, "jo.doe", "Jo Doe", null);
+
+        migrate(database, PROFILES_SETTING);
+
+        assertThat(query(database, "select field || '=' || value from usersync.app_owned_fields where user_id = '" + jo
+                + "' order by field")).containsExactly("full_name=Jo Doe", "username=jo.doe");
+    }
+
+    @Test
+    void shouldPutTheUsernameAnnouncingAndOwnershipTriggersOnATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+
+        migrate(database, PROFILES_SETTING);
+
+        assertThat(query(database, "select tgname from pg_trigger where tgrelid = 'public.profiles'::regclass"
+                + " and not tgisinternal order by 1")).containsExactly("users_announce_changed_username",
+                "users_announce_inserted_username", "users_keep_app_owned_fields");
+    }
+
+    @Test
+    void shouldMakeAnAppsEditOfATableNamedProfilesTheApps() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        UUID jo = signUp(database, PROFILES, null, null, null);
+        migrate(database, PROFILES_SETTING);
+
+        database.execute("update public.profiles set full_name = 'Jo D.' where id = '" + jo + "'");
+
+        assertThat(query(database, "select field || '=' || value from usersync.app_owned_fields where user_id = '" + jo
+                + "'")).containsExactly("full_name=Jo D.");
+    }
+
+    @Test
+    void shouldHoldTheEditablePolicyOnATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+
+        Result migrate = migrate(database, PROFILES_SETTING);
+
+        assertThat(migrate.out()).contains("profile fields: editable (USERSYNC_PROFILE_FIELDS)");
+        assertThat(query(database, "select usersync.profile_fields_policy()")).containsExactly("editable");
+    }
+
+    @Test
+    void shouldAddTheCaseInsensitiveUsernameIndexNamedAfterATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        signUp(database, PROFILES, "MiXeD", null, null);
+        migrate(database, PROFILES_SETTING);
+
+        assertThatThrownBy(() -> signUp(database, PROFILES, "mixed", null, null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("profiles_username_lower_key");
+    }
+
+    @Test
+    void shouldNotLetAnonReadTheEmailsOfATableNamedProfilesAfterAdoption() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        signUp(database, PROFILES, "jo.doe", null, null);
+        migrate(database, PROFILES_SETTING);
+
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            s.execute("set role anon");
+            assertThatThrownBy(() -> s.executeQuery("select email from public.profiles"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+        }
+    }
+
+    @Test
+    void shouldLetASignedInUserReadTheirOwnEmailFromATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        UUID jo = signUp(database, PROFILES, null, null, null);
+        migrate(database, PROFILES_SETTING);
+        database.execute("update public.profiles set email = 'jo@example.com' where id = '" + jo + "'");
+
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            actAs(s, jo);
+            try (ResultSet rs = s.executeQuery("select public.current_user_email()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("jo@example.com");
+            }
+        }
+    }
+
+    @Test
+    void shouldNameTheHandleNewUserTriggerWritingATableNamedProfilesForTheCutOver() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+
+        String output = migrate(database, PROFILES_SETTING).out();
+
+        assertThat(output).contains("profile table: public.profiles (USERSYNC_TABLE)", "adopted public.profiles:",
+                "cut-over: trigger on_auth_user_created on auth.users (handle_new_user()) writes public.profiles too");
+    }
+
+    @Test
+    void shouldPrintThePlanForATableNamedProfilesAndChangeNothingOnADryRun() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        signUp(database, PROFILES, "jo.doe", "Jo", null);
+        String before = catalog(database);
+
+        Result dryRun = migrate(database, "--dry-run", PROFILES_SETTING[0], PROFILES_SETTING[1]);
+
+        assertThat(dryRun.exit()).isZero();
+        assertThat(dryRun.out()).contains("profile table: public.profiles (USERSYNC_TABLE)",
+                "migrate would adopt public.profiles:",
+                "alter table public.profiles add column if not exists source_lsn bigint not null default 0;",
+                "would record V1 users and pipeline schema, V5 supabase privileges and profile rules,"
+                        + " V6 announce usernames set outside the pipeline");
+        assertThat(dryRun.out()).doesNotContain("public.users");
+        assertThat(catalog(database)).isEqualTo(before);
+    }
+
+    @Test
+    void shouldDoNothingWhenMigrateRunsASecondTimeOnATableNamedProfiles() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        signUp(database, PROFILES, "jo.doe", "Jo", null);
+        migrate(database, PROFILES_SETTING);
+        String after = catalog(database);
+
+        Result again = migrate(database, PROFILES_SETTING);
+
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).isEqualTo("profile table: public.profiles (USERSYNC_TABLE)\n"
+                + "usersync schema: 0 migrations applied\n"
+                + "profile fields: editable (USERSYNC_PROFILE_FIELDS)\n");
+        assertThat(catalog(database)).isEqualTo(after);
+    }
+
+    @Test
+    void shouldFinishAnAdoptionOfATableNamedProfilesCutShortBeforeItsMigrations() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+        new TableAdoption(database.dataSource(), ProfileTable.parse(PROFILES)).apply();
+
+        Result resumed = migrate(database, PROFILES_SETTING);
+
+        assertThat(resumed.exit()).isZero();
+        assertThat(resumed.out()).contains("recorded V1 users and pipeline schema, V5 supabase privileges and profile rules,"
+                + " V6 announce usernames set outside the pipeline as applied without running them");
+        assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+    }
+
+    @Test
+    void shouldRefuseAMissingTableOfAnotherNameNamingUsersyncTableAndChangeNothing() throws SQLException {
+        TestDatabase database = starter("public.users");
+        String before = catalog(database);
+
+        Result migrate = migrate(database, PROFILES_SETTING);
+
+        assertThat(migrate.exit()).isEqualTo(2);
+        assertThat(migrate.err()).contains("USERSYNC_TABLE=public.profiles does not exist",
+                "usersync creates only public.users", "Fix: create public.profiles (Supabase's starter, say) or unset USERSYNC_TABLE");
+        assertThat(query(database, "select to_regnamespace('usersync')::text")).containsOnlyNulls();
+        assertThat(catalog(database)).isEqualTo(before);
+    }
+
+    @Test
+    void shouldRefuseAMissingTableOfAnotherNameBeforeCreatingTheDevAuthSchema() throws SQLException {
+        TestDatabase database = TestDatabase.empty(postgres);
+        String before = catalog(database);
+
+        Result migrate = migrate(database, "--dev-auth-schema", PROFILES_SETTING[0], PROFILES_SETTING[1]);
+
+        assertThat(migrate.exit()).isEqualTo(2);
+        assertThat(migrate.err()).contains("USERSYNC_TABLE=public.profiles does not exist");
+        assertThat(catalog(database)).isEqualTo(before);
+    }
+
+    @Test
+    void shouldRefuseAMissingTableOfAnotherNameOnADryRun() throws SQLException {
         TestDatabase database = TestDatabase.empty(postgres);
         database.migrations().applyDevAuthSchema();
-        database.execute(SupabaseStarter.PROFILES_TABLE);
+
+        Result dryRun = migrate(database, "--dry-run", PROFILES_SETTING[0], PROFILES_SETTING[1]);
+
+        assertThat(dryRun.exit()).isEqualTo(2);
+        assertThat(dryRun.err()).contains("USERSYNC_TABLE=public.profiles does not exist", "unset USERSYNC_TABLE");
+        assertThat(dryRun.out()).doesNotContain("would create");
+    }
+
+    private static TestDatabase starter() throws SQLException {
+        return starter("public.users");
+    }
+
+    /** Supabase's starter, its table named {@code table}. */
+    private static TestDatabase starter(String table) throws SQLException {
+        TestDatabase database = TestDatabase.empty(postgres);
+        database.migrations().applyDevAuthSchema();
+        database.execute(SupabaseStarter.profilesTable(table));
         return database;
     }
 
     /** A sign-up, whose row the starter's trigger makes; then the username the user picked in the app, if any. */
     private static UUID signUp(TestDatabase database, String username, String fullName, String avatarUrl) throws SQLException {
+        return signUp(database, "public.users", username, fullName, avatarUrl);
+    }
+
+    private static UUID signUp(TestDatabase database, String table, String username, String fullName, String avatarUrl)
+            throws SQLException {
         String metadata = "{" + (fullName == null ? "" : "\"full_name\": \"" + fullName + "\"")
                 + (fullName != null && avatarUrl != null ? ", " : "")
                 + (avatarUrl == null ? "" : "\"avatar_url\": \"" + avatarUrl + "\"") + "}";
         UUID id = new AuthUsersTable(database).signUp(UUID.randomUUID() + "@example.com", metadata, "{}");
         if (username != null) {
             try (Connection c = database.connect();
-                    PreparedStatement s = c.prepareStatement("update public.users set username = ? where id = ?")) {
+                    PreparedStatement s = c.prepareStatement("update " + table + " set username = ? where id = ?")) {
                 s.setString(1, username);
                 s.setObject(2, id);
                 s.executeUpdate();
@@ -423,12 +668,16 @@ class TableAdoptionIT {
 
     /** The table's rows as the app sees them: its own columns. */
     private static List<String> rows(TestDatabase database) throws SQLException {
-        return query(database, "select concat_ws('|', id, username, full_name, avatar_url, website) from public.users order by id");
+        return rows(database, "public.users");
+    }
+
+    private static List<String> rows(TestDatabase database, String table) throws SQLException {
+        return query(database, "select concat_ws('|', id, username, full_name, avatar_url, website) from " + table + " order by id");
     }
 
     /**
      * Every relation, column, constraint, policy, trigger, function, schema and privilege outside the system catalogs,
-     * and public.users' rows: what a change of any kind would show in.
+     * and the rows of public.users and public.profiles: what a change of any kind would show in.
      */
     private static String catalog(TestDatabase database) throws SQLException {
         return String.join("\n", query(database, """
@@ -454,8 +703,12 @@ class TableAdoptionIT {
                   union all
                   select 'nsp ' || nspname || ' ' || coalesce(obj_description(oid, 'pg_namespace'), '') from pg_namespace
                 ) d order by x"""))
-                + (query(database, "select to_regclass('public.users')::text").get(0) == null ? ""
-                        : "\n" + String.join("\n", query(database, "select u::text from public.users u order by id")));
+                + tableRows(database, "public.users") + tableRows(database, PROFILES);
+    }
+
+    private static String tableRows(TestDatabase database, String table) throws SQLException {
+        return query(database, "select to_regclass('" + table + "')::text").get(0) == null ? ""
+                : "\n" + String.join("\n", query(database, "select u::text from " + table + " u order by id"));
     }
 
     private static List<String> query(TestDatabase database, String sql) throws SQLException {

@@ -21,6 +21,7 @@ import io.usersync.app.reconcile.DriftRepair;
 import io.usersync.app.reconcile.DriftReport;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.schemas.TopicNames;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
@@ -77,7 +78,7 @@ public final class PublicUsers {
 
     /** Users missing, rows orphaned and fields that differ from the normalized auth.users row, with no grace. */
     public DriftReport drift() throws SQLException {
-        return new Reconciler(database, Duration.ZERO).run();
+        return new Reconciler(database, ProfileTable.DEFAULT, Duration.ZERO).run();
     }
 
     /**

@@ -14,6 +14,7 @@ import io.usersync.app.logging.LogFormat;
 import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.schemas.database.DatabaseSettings;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.sink.SinkConfig;
 import io.usersync.sink.SinkConfig.DeleteMode;
 
@@ -139,6 +140,30 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_PROFILE_FIELDS", "users"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("USERSYNC_PROFILE_FIELDS must be editable or from-auth; got 'users'");
+    }
+
+    @Test
+    void shouldKeepProfilesInPublicUsersUnlessTheAppsOwnTableIsNamed() {
+        assertThat(ConfigLoader.load(Map.of("USERSYNC_DB_URL", "jdbc:postgresql://localhost:5432/postgres"), Map.of())
+                .database().orElseThrow().profileTable()).isEqualTo(ProfileTable.DEFAULT);
+        assertThat(ConfigLoader.load(Map.of("USERSYNC_DB_URL", "jdbc:postgresql://localhost:5432/postgres",
+                "USERSYNC_TABLE", "public.profiles"), Map.of()).database().orElseThrow().profileTable())
+                .isEqualTo(new ProfileTable("public", "profiles"));
+    }
+
+    @Test
+    void shouldRefuseATableNameThatIsNotAPlainSchemaAndTable() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_DB_URL", "jdbc:postgresql://localhost:5432/postgres",
+                "USERSYNC_TABLE", "public.users; drop table auth.users"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("USERSYNC_TABLE must be schema.table in lower-case letters");
+    }
+
+    @Test
+    void shouldRefuseAnAppsOwnTableInTheEmbeddedDatabase() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_TABLE", "public.profiles"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("USERSYNC_TABLE=public.profiles needs USERSYNC_DB_URL");
     }
 
     @Test

@@ -16,7 +16,6 @@ public final class DebeziumProperties {
 
     public static final String CAPTURED_TABLE = "auth.users";
     public static final String HEARTBEAT_TABLE = "usersync.capture_heartbeat";
-    public static final String PROFILE_TABLE = "public.users";
     public static final String SIGNAL_TABLE = "usersync.capture_signal";
     /** The prefix of the logical decoding messages that announce a username set outside the pipeline (V6). */
     public static final String USERNAME_MESSAGE_PREFIX = "usersync.username";
@@ -31,9 +30,13 @@ public final class DebeziumProperties {
         return config.slotName() + "." + CAPTURED_TABLE;
     }
 
-    /** Debezium's destination for the rows of {@code public.users} in the initial snapshot. */
+    /** Debezium's destination for the rows of the profile table ({@code public.users}) in the initial snapshot. */
     public static String profileDestination(CaptureConfig config) {
-        return config.slotName() + "." + PROFILE_TABLE;
+        return config.slotName() + "." + profileTable(config);
+    }
+
+    private static String profileTable(CaptureConfig config) {
+        return config.database().profileTable().qualified();
     }
 
     /** Debezium's destination for logical decoding messages. */
@@ -43,23 +46,23 @@ public final class DebeziumProperties {
 
     /**
      * The captured tables: auth.users, the heartbeat, the signal table (Debezium must see its inserts in the
-     * stream), and public.users when reservations are captured. The {@link Publication} has all but
-     * public.users, so that one is read by the initial snapshot only.
+     * stream), and the profile table when reservations are captured. The {@link Publication} has all but
+     * the profile table, so that one is read by the initial snapshot only.
      */
     public static String tables(CaptureConfig config) {
         return CAPTURED_TABLE + "," + HEARTBEAT_TABLE + "," + SIGNAL_TABLE
-                + (config.reservationsTopic() != null ? "," + PROFILE_TABLE : "");
+                + (config.reservationsTopic() != null ? "," + profileTable(config) : "");
     }
 
     /**
      * Of auth.users only the columns a profile is made of: secrets (password hashes, tokens) never reach
-     * Kafka, and every change costs less to decode, convert and parse. Of public.users only who holds which
+     * Kafka, and every change costs less to decode, convert and parse. Of the profile table only who holds which
      * username. The heartbeat and signal tables whole: Debezium reads signals from their columns.
      */
-    static String columns() {
+    static String columns(CaptureConfig config) {
         return Stream.of(
                         quote(CAPTURED_TABLE) + "\\.(" + String.join("|", AuthUserRow.columns()) + ")",
-                        quote(PROFILE_TABLE) + "\\.(id|username)",
+                        quote(profileTable(config)) + "\\.(id|username)",
                         quote(HEARTBEAT_TABLE) + "\\..+",
                         quote(SIGNAL_TABLE) + "\\..+")
                 .collect(Collectors.joining(","));
@@ -98,7 +101,7 @@ public final class DebeziumProperties {
         props.setProperty("publication.autocreate.mode", "disabled");
         // The heartbeat table is captured too: its changes move the slot when auth.users is idle.
         props.setProperty("table.include.list", tables(config));
-        props.setProperty("column.include.list", columns());
+        props.setProperty("column.include.list", columns(config));
         if (config.reservationsTopic() != null) {
             props.setProperty("message.prefix.include.list", USERNAME_MESSAGE_PREFIX.replace(".", "\\."));
         } else {

@@ -3,6 +3,7 @@ package io.usersync.schemas.migration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.flywaydb.core.Flyway;
@@ -11,10 +12,14 @@ import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
+import io.usersync.schemas.database.ProfileTable;
+
 /**
  * Applies the SQL migrations that ship with usersync. Two sets, each with its own history table: the
  * pipeline's ({@code public.users} and the {@code usersync} tables; history in {@code usersync}), and a
- * dev-only copy of Supabase's {@code auth} schema for demos and tests (history in {@code auth}).
+ * dev-only copy of Supabase's {@code auth} schema for demos and tests (history in {@code auth}). The migrations
+ * from V7 on name the profile table through the placeholder {@code users_table}: an app's own table of another name
+ * ({@code public.profiles}) is adopted, never created.
  */
 public final class Migrations {
 
@@ -29,15 +34,27 @@ public final class Migrations {
      */
     private static final Set<MigrationVersion> RECORDED_WHEN_ADOPTING = Set.of(MigrationVersion.fromVersion("1"),
             MigrationVersion.fromVersion("5"));
+    /**
+     * V6 puts its triggers on {@code public.users} by name; an adopted table of another name gets them from V8, which
+     * names the table through the placeholder.
+     */
+    private static final MigrationVersion NAMES_PUBLIC_USERS = MigrationVersion.fromVersion("6");
 
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    private final ProfileTable table;
 
+    /** Migrations of a database whose profile table is {@code public.users}. */
     public Migrations(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, ProfileTable.DEFAULT);
+    }
+
+    public Migrations(String jdbcUrl, String user, String password, ProfileTable table) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
+        this.table = table;
     }
 
     /**
@@ -58,6 +75,9 @@ public final class Migrations {
 
     /** Creates {@code public.users} and the pipeline's own tables. Needs the {@code auth} schema to exist. */
     public MigrateResult applyPipeline() {
+        if (!table.isDefault() && !pipelineInstalled()) {
+            throw new IllegalStateException("usersync creates public.users only; " + table + " is adopted (adoptPipeline)");
+        }
         return pipeline().load().migrate();
     }
 
@@ -113,8 +133,9 @@ public final class Migrations {
         return List.of(configuration.load().info().pending());
     }
 
-    private static boolean recordedWhenAdopting(MigrationInfo migration) {
-        return migration.isVersioned() && RECORDED_WHEN_ADOPTING.contains(migration.getVersion());
+    private boolean recordedWhenAdopting(MigrationInfo migration) {
+        return migration.isVersioned() && (RECORDED_WHEN_ADOPTING.contains(migration.getVersion())
+                || !table.isDefault() && migration.getVersion().equals(NAMES_PUBLIC_USERS));
     }
 
     private static String name(MigrationInfo migration) {
@@ -122,7 +143,7 @@ public final class Migrations {
     }
 
     private FluentConfiguration pipeline() {
-        return flyway(PIPELINE_LOCATION, PIPELINE_HISTORY_SCHEMA);
+        return flyway(PIPELINE_LOCATION, PIPELINE_HISTORY_SCHEMA).placeholders(Map.of("users_table", table.qualified()));
     }
 
     private FluentConfiguration flyway(String location, String historySchema) {

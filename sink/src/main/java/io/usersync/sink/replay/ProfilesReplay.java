@@ -59,7 +59,7 @@ public final class ProfilesReplay {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
-            ProfileWriter writer = new ProfileWriter(dataSource, config.groupId(), config.deleteMode(), true);
+            ProfileWriter writer = new ProfileWriter(dataSource, config.database().profileTable(), config.groupId(), config.deleteMode(), true);
             ProfileBuffer buffer = new ProfileBuffer(config.batchSize(), Duration.ZERO, System::nanoTime);
             long records = 0;
             long upserted = 0;

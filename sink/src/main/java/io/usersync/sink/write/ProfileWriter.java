@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 import org.postgresql.PGConnection;
 
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.sink.SinkConfig.DeleteMode;
 import io.usersync.sink.batch.Batch;
@@ -46,11 +47,13 @@ public final class ProfileWriter {
     public record Result(int upserted, int deleted, int rejected) {
     }
 
+    /** Where a statement names the profile table; {@link #on} puts the writer's table in. */
+    private static final String TABLE = "{profile_table}";
     static final String COLUMNS = "id, email, username, full_name, avatar_url, provider, providers,"
             + " email_verified, is_anonymous, created_at, updated_at, last_sign_in_at, source_lsn";
     /** The pipeline's columns only: a column the app added to public.users, NOT NULL or not, is none of its business. */
     static final String CREATE_STAGING = "create temp table if not exists usersync_incoming on commit delete rows"
-            + " as select " + COLUMNS + " from public.users with no data";
+            + " as select " + COLUMNS + " from " + TABLE + " with no data";
     static final String CLEAR_STAGING = "truncate usersync_incoming";
     static final String COPY_STAGING = "copy usersync_incoming (" + COLUMNS + ") from stdin (format csv)";
     /** The guard's comparison is left to fill in: {@code <} or {@code <=}. */
@@ -67,20 +70,20 @@ public final class ProfileWriter {
     /** A newer profile only. */
     static final String ON_CONFLICT_NEWER = ON_CONFLICT.formatted("<");
     private static final String ON_CONFLICT_NEWER_OR_SAME = ON_CONFLICT.formatted("<=");
-    private static final String UPSERT_FROM_STAGING = "insert into public.users as u (" + COLUMNS + ", deleted_at, synced_at)"
+    private static final String UPSERT_FROM_STAGING = "insert into " + TABLE + " as u (" + COLUMNS + ", deleted_at, synced_at)"
             + " select " + COLUMNS + ", null, now() from usersync_incoming";
     static final String UPSERT_NEWER = UPSERT_FROM_STAGING + ON_CONFLICT_NEWER;
     /** One row, its values as text like COPY's, cast by the server. */
-    private static final String UPSERT_ROW = "insert into public.users as u (" + COLUMNS + ", deleted_at, synced_at)"
+    private static final String UPSERT_ROW = "insert into " + TABLE + " as u (" + COLUMNS + ", deleted_at, synced_at)"
             + " values (?::uuid, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, null, now())";
     /**
      * Up to this many rows go as one prepared upsert per row, sent together: three round trips fewer than the staging
      * table's and no truncate, which is what a batch of a few rows, the common one while sign-ups stream, costs.
      */
     static final int SMALL_BATCH = 32;
-    static final String HARD_DELETE = "delete from public.users where id = ? and source_lsn <= ?";
+    static final String HARD_DELETE = "delete from " + TABLE + " where id = ? and source_lsn <= ?";
     static final String SOFT_DELETE = """
-            update public.users set deleted_at = now(), email = null, full_name = null, avatar_url = null,
+            update {profile_table} set deleted_at = now(), email = null, full_name = null, avatar_url = null,
                 synced_at = now()
             where id = ? and source_lsn <= ? and deleted_at is null
             """;
@@ -90,7 +93,7 @@ public final class ProfileWriter {
      */
     static final String RELEASE_APP_OWNED_FIELDS = """
             delete from usersync.app_owned_fields o
-            where o.user_id = ? and not exists (select 1 from public.users u where u.id = o.user_id and u.deleted_at is null)
+            where o.user_id = ? and not exists (select 1 from {profile_table} u where u.id = o.user_id and u.deleted_at is null)
             """;
     static final String STORE_OFFSET = """
             insert into usersync.sink_offsets (group_id, topic, partition, next_offset, updated_at)
@@ -103,16 +106,33 @@ public final class ProfileWriter {
     private final String groupId;
     private final DeleteMode deleteMode;
     private final boolean rewriteSameLsn;
+    private final String createStaging;
+    private final String upsertFromStaging;
+    private final String upsertRow;
+    private final String delete;
+    private final String releaseAppOwnedFields;
 
     /**
+     * @param table          the profile table
      * @param rewriteSameLsn every profile rewrites a row at the same LSN, not only a resync: for a replay, which
      *                       repairs rows changed by hand
      */
-    public ProfileWriter(DataSource dataSource, String groupId, DeleteMode deleteMode, boolean rewriteSameLsn) {
+    public ProfileWriter(DataSource dataSource, ProfileTable table, String groupId, DeleteMode deleteMode,
+            boolean rewriteSameLsn) {
         this.dataSource = dataSource;
         this.groupId = groupId;
         this.deleteMode = deleteMode;
         this.rewriteSameLsn = rewriteSameLsn;
+        this.createStaging = on(table, CREATE_STAGING);
+        this.upsertFromStaging = on(table, UPSERT_FROM_STAGING);
+        this.upsertRow = on(table, UPSERT_ROW);
+        this.delete = on(table, deleteMode == DeleteMode.HARD ? HARD_DELETE : SOFT_DELETE);
+        this.releaseAppOwnedFields = on(table, RELEASE_APP_OWNED_FIELDS);
+    }
+
+    /** The statement with the profile table in it. */
+    static String on(ProfileTable table, String statement) {
+        return statement.replace(TABLE, table.qualified());
     }
 
     public Result write(Batch batch, RejectedWrites rejected) throws SQLException {
@@ -201,17 +221,17 @@ public final class ProfileWriter {
     private void apply(Connection connection, List<ProfileWrite> writes) throws SQLException {
         List<ProfileWrite> deletes = writes.stream().filter(ProfileWrite::isDelete).toList();
         if (!deletes.isEmpty()) {
-            try (PreparedStatement delete = connection.prepareStatement(deleteMode == DeleteMode.HARD ? HARD_DELETE : SOFT_DELETE);
-                    PreparedStatement release = connection.prepareStatement(RELEASE_APP_OWNED_FIELDS)) {
+            try (PreparedStatement deleting = connection.prepareStatement(delete);
+                    PreparedStatement release = connection.prepareStatement(releaseAppOwnedFields)) {
                 for (ProfileWrite write : deletes) {
                     UUID id = UUID.fromString(write.userId());
-                    delete.setObject(1, id);
-                    delete.setLong(2, write.deleteLsn());
-                    delete.addBatch();
+                    deleting.setObject(1, id);
+                    deleting.setLong(2, write.deleteLsn());
+                    deleting.addBatch();
                     release.setObject(1, id);
                     release.addBatch();
                 }
-                delete.executeBatch();
+                deleting.executeBatch();
                 release.executeBatch();
             }
         }
@@ -230,17 +250,16 @@ public final class ProfileWriter {
         }
     }
 
-    private static void upsert(Connection connection, List<UserProfile> profiles, String onConflict) throws SQLException {
+    private void upsert(Connection connection, List<UserProfile> profiles, String onConflict) throws SQLException {
         if (profiles.size() <= SMALL_BATCH) {
             upsertRows(connection, profiles, onConflict);
         } else {
-            upsertThroughStaging(connection, profiles, UPSERT_FROM_STAGING + onConflict);
+            upsertThroughStaging(connection, profiles, upsertFromStaging + onConflict);
         }
     }
 
-    private static void upsertRows(Connection connection, List<UserProfile> profiles, String onConflict)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(UPSERT_ROW + onConflict)) {
+    private void upsertRows(Connection connection, List<UserProfile> profiles, String onConflict) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(upsertRow + onConflict)) {
             for (UserProfile profile : profiles) {
                 statement.setString(1, profile.id());
                 statement.setString(2, profile.email());
@@ -265,17 +284,16 @@ public final class ProfileWriter {
      * COPY into a session-local staging table, then one set-based upsert: the fastest of the measured
      * write paths (see the closing note of the sink issue and {@code WritePathBenchmark}).
      */
-    private static void upsertThroughStaging(Connection connection, List<UserProfile> profiles, String upsertFromStaging)
-            throws SQLException {
+    private void upsertThroughStaging(Connection connection, List<UserProfile> profiles, String upsert) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute(CREATE_STAGING);
+            statement.execute(createStaging);
             statement.execute(CLEAR_STAGING);
             try {
                 connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_STAGING, new StringReader(Csv.rows(profiles)));
             } catch (IOException e) {
                 throw new SQLException("COPY into the staging table failed", "08006", e);
             }
-            statement.executeUpdate(upsertFromStaging);
+            statement.executeUpdate(upsert);
         }
     }
 

@@ -19,6 +19,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.SinkConfig;
@@ -39,7 +40,7 @@ public final class WritePathBenchmark {
     private static final int BATCH = 500;
     private static final TopicPartition PARTITION = new TopicPartition("profiles", 0);
     private static final String VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, null, now())";
-    private static final String INSERT = "insert into public.users as u (" + ProfileWriter.COLUMNS + ", deleted_at, synced_at) values ";
+    private static final String INSERT = "insert into " + ProfileTable.DEFAULT + " as u (" + ProfileWriter.COLUMNS + ", deleted_at, synced_at) values ";
 
     private interface WritePath {
         void write(HikariDataSource dataSource, List<UserProfile> batch) throws Exception;
@@ -92,10 +93,10 @@ public final class WritePathBenchmark {
     private static void copy(HikariDataSource dataSource, List<UserProfile> profiles) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
-            statement.execute(ProfileWriter.CREATE_STAGING);
+            statement.execute(ProfileWriter.on(ProfileTable.DEFAULT, ProfileWriter.CREATE_STAGING));
             connection.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn(ProfileWriter.COPY_STAGING, new StringReader(Csv.rows(profiles)));
-            statement.executeUpdate(ProfileWriter.UPSERT_NEWER);
+            statement.executeUpdate(ProfileWriter.on(ProfileTable.DEFAULT, ProfileWriter.UPSERT_NEWER));
             connection.commit();
         }
     }
@@ -132,7 +133,7 @@ public final class WritePathBenchmark {
         for (UserProfile profile : profiles) {
             writes.add(new ProfileWrite(profile.id(), profile, Long.MAX_VALUE, PARTITION, offset++, null));
         }
-        new ProfileWriter(dataSource, "bench", SinkConfig.DeleteMode.HARD, false)
+        new ProfileWriter(dataSource, ProfileTable.DEFAULT, "bench", SinkConfig.DeleteMode.HARD, false)
                 .write(new Batch(writes, Map.of(PARTITION, offset)), (write, error) -> { });
     }
 
