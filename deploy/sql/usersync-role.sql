@@ -32,6 +32,8 @@ create policy users_pipeline_all on public.users for all to usersync_pipeline us
 -- usersync: heartbeat, resync signals, sink offsets, redrive claims.
 grant usage on schema usersync to usersync_pipeline;
 grant select, insert, update, delete on all tables in schema usersync to usersync_pipeline;
+-- Tables a later `usersync migrate` adds there (run by the role running this script) are the pipeline's too.
+alter default privileges in schema usersync grant select, insert, update, delete on tables to usersync_pipeline;
 
 -- The publication capture reads; only its owner may create it. Whole rows of auth.users: with a column
 -- list, Debezium 3.6 maps the columns of every change after a resync (an incremental snapshot) wrongly

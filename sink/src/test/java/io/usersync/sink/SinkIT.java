@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -307,6 +308,46 @@ class SinkIT {
                 .containsEntry(sentinel, "sentinel2");
     }
 
+    /**
+     * At least once, the stream processor sends a profile again after a crash, and a replay, a redrive or a change still
+     * in flight can bring an older one (here one newer than the row, older than the delete): after the user's delete was
+     * applied, none of them brings the user back, in a batch of their own or among others (the prepared upsert and the
+     * staging table), whichever delete mode.
+     */
+    @ParameterizedTest(name = "{0} delete, batches of {1}")
+    @CsvSource({"HARD, 1", "HARD, 100", "SOFT, 1", "SOFT, 100"})
+    void shouldNeverInsertAgainAUserWhoseLaterDeleteWasApplied(SinkConfig.DeleteMode mode, int batch) throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database, mode).withBatchSize(batch);
+        String deleted = UUID.randomUUID().toString();
+        start(config);
+        produce(config.profilesTopic(), List.of(new Change(deleted, "gone", "Gone", 100, false)));
+        awaitApplied(database, config, 1);
+        produce(config.profilesTopic(), List.of(new Change(deleted, null, null, 110, true)));
+        awaitApplied(database, config, 2);
+        String sentinel = UUID.randomUUID().toString();
+        List<Change> late = new ArrayList<>(changes("filler", batch - 1, 1));
+        late.add(new Change(deleted, "gone", "Gone", 100, false));
+        late.add(new Change(deleted, "gone", "Renamed Before The Delete", 105, false));
+        late.add(new Change(deleted, "gone", "Gone Earlier", 99, false));
+        late.add(new Change(sentinel, "sentinel3", null, 400, false));
+
+        produce(config.profilesTopic(), late);
+
+        awaitApplied(database, config, 2 + late.size());
+        if (mode == SinkConfig.DeleteMode.HARD) {
+            assertThat(usernames(database)).doesNotContainKey(deleted).containsEntry(sentinel, "sentinel3");
+        } else {
+            try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "select deleted_at is not null, full_name, email from public.users where id = '" + deleted + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).isTrue();
+                assertThat(rs.getString(2)).isNull();
+                assertThat(rs.getString(3)).isNull();
+            }
+        }
+    }
+
     /** One row alone goes as a prepared upsert; among a hundred, through COPY and the staging table. */
     @ParameterizedTest(name = "batch of {0}")
     @ValueSource(ints = {1, 100})
@@ -351,6 +392,10 @@ class SinkIT {
     }
 
     private static SinkConfig config(TestDatabase database) throws Exception {
+        return config(database, SinkConfig.DeleteMode.HARD);
+    }
+
+    private static SinkConfig config(TestDatabase database, SinkConfig.DeleteMode deleteMode) throws Exception {
         String profiles = "profiles." + database.name();
         String deadLetters = "dlt." + database.name();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -360,7 +405,7 @@ class SinkIT {
         return new SinkConfig(database.settings(),
                 KafkaClientSettings.bootstrapServers(kafka.bootstrapServers()),
                 profiles, deadLetters, "sink-" + database.name(), SinkConfig.DEFAULT_BATCH_SIZE,
-                SinkConfig.DEFAULT_BATCH_AGE, SinkConfig.DeleteMode.HARD, 2, SinkConfig.DEFAULT_RETRY_BACKOFF,
+                SinkConfig.DEFAULT_BATCH_AGE, deleteMode, 2, SinkConfig.DEFAULT_RETRY_BACKOFF,
                 Duration.ofSeconds(1));
     }
 

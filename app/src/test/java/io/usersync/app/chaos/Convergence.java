@@ -11,8 +11,8 @@ import java.util.UUID;
 /**
  * What a deployment must come back to after every fault, once the changes stop: public.users agrees with auth.users
  * as {@code usersync reconcile} sees it (every user there, with the fields the normalizer gives, no orphan), every
- * username is of its user's base and held once, every user keeps the username they had at the last check, and no row
- * version was written twice.
+ * username is of its user's base and held once, every user keeps the username they had at the last check, no row
+ * version was written twice, and no deleted user's row was inserted again.
  */
 public final class Convergence {
 
@@ -37,5 +37,6 @@ public final class Convergence {
         usernamesSeen.putAll(usernames);
         assertThat(publicUsers.writesPerRowVersion()).as("row versions by the number of times they were written")
                 .containsOnlyKeys(1);
+        assertThat(publicUsers.resurrections()).as("deleted users inserted again").isEmpty();
     }
 }

@@ -26,8 +26,8 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /**
  * What a test reads of public.users against auth.users: the synced ids, drift as {@code usersync reconcile} sees it
- * (the pipeline's own normalizer), usernames, and how often each row version was written, counted by a trigger this
- * class installs.
+ * (the pipeline's own normalizer), usernames, how often each row version was written and which deleted users were
+ * inserted again, counted by triggers this class installs.
  */
 public final class PublicUsers {
 
@@ -50,7 +50,24 @@ public final class PublicUsers {
                     + "on conflict (id, source_lsn) do update set writes = write_counts.writes + 1; return new; end $$");
             statement.execute("create trigger count_writes after insert or update on public.users "
                     + "for each row execute function public.count_write()");
+            // A user whose row was deleted never comes back: every id deleted is remembered, and an insert of one counted.
+            statement.execute("create table public.deleted_ids (id uuid primary key)");
+            statement.execute("create table public.resurrections (id uuid, source_lsn bigint)");
+            statement.execute("create function public.remember_deleted() returns trigger language plpgsql as $$ begin "
+                    + "insert into public.deleted_ids values (old.id) on conflict do nothing; return null; end $$");
+            statement.execute("create trigger remember_deleted after delete on public.users "
+                    + "for each row execute function public.remember_deleted()");
+            statement.execute("create function public.count_resurrection() returns trigger language plpgsql as $$ begin "
+                    + "if exists (select 1 from public.deleted_ids d where d.id = new.id) then "
+                    + "insert into public.resurrections values (new.id, new.source_lsn); end if; return null; end $$");
+            statement.execute("create trigger count_resurrections after insert on public.users "
+                    + "for each row execute function public.count_resurrection()");
         }
+    }
+
+    /** Rows inserted again after their user's row was deleted, as "id at source_lsn". */
+    public List<String> resurrections() throws SQLException {
+        return strings("select id || ' at ' || source_lsn from public.resurrections");
     }
 
     /** How many row versions got each number of writes: only the key 1 when nothing was written twice. */

@@ -82,10 +82,20 @@ public final class ProfileWriter {
      */
     static final int SMALL_BATCH = 32;
     static final String HARD_DELETE = "delete from " + TABLE + " where id = ? and source_lsn <= ?";
+    /** The row takes the delete's LSN, so that its guard keeps every older profile from bringing the user back. */
     static final String SOFT_DELETE = """
-            update {profile_table} set deleted_at = now(), email = null, full_name = null, avatar_url = null,
-                synced_at = now()
-            where id = ? and source_lsn <= ? and deleted_at is null
+            update {profile_table} as u set deleted_at = now(), email = null, full_name = null, avatar_url = null,
+                source_lsn = d.lsn, synced_at = now()
+            from (select ?::uuid as id, ?::bigint as lsn) d
+            where u.id = d.id and u.source_lsn <= d.lsn and u.deleted_at is null
+            """;
+    /**
+     * Every delete applied is remembered (migration V9), whether or not the row was there: no later write of the sink
+     * inserts the user again at or below its LSN.
+     */
+    static final String REMEMBER_DELETE = """
+            insert into usersync.sink_deletes as d (user_id, source_lsn) values (?, ?)
+            on conflict (user_id) do update set source_lsn = greatest(d.source_lsn, excluded.source_lsn), deleted_at = now()
             """;
     /**
      * What the app wrote into a user's profile fields (migration V7) goes with the user: once the row is gone or
@@ -222,16 +232,21 @@ public final class ProfileWriter {
         List<ProfileWrite> deletes = writes.stream().filter(ProfileWrite::isDelete).toList();
         if (!deletes.isEmpty()) {
             try (PreparedStatement deleting = connection.prepareStatement(delete);
+                    PreparedStatement remember = connection.prepareStatement(REMEMBER_DELETE);
                     PreparedStatement release = connection.prepareStatement(releaseAppOwnedFields)) {
                 for (ProfileWrite write : deletes) {
                     UUID id = UUID.fromString(write.userId());
                     deleting.setObject(1, id);
                     deleting.setLong(2, write.deleteLsn());
                     deleting.addBatch();
+                    remember.setObject(1, id);
+                    remember.setLong(2, write.deleteLsn());
+                    remember.addBatch();
                     release.setObject(1, id);
                     release.addBatch();
                 }
                 deleting.executeBatch();
+                remember.executeBatch();
                 release.executeBatch();
             }
         }
