@@ -3,6 +3,7 @@ package io.usersync.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,20 @@ class SinkStageTest {
 
         assertThat(stage.consumerProperties()).containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-7-sink")
                 .containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "usersync-sink");
+    }
+
+    @Test
+    void shouldGiveUpADeadInstancesPartitionsAfterSixSecondsUnlessTheOperatorSaysOtherwise() {
+        SinkStage stage = new SinkStage(CONFIG, new SimpleMeterRegistry());
+        KafkaClientSettings operator = new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000"));
+
+        assertThat(CONFIG.kafka().clientProperties(stage.consumerProperties()))
+                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        assertThat(operator.clientProperties(stage.consumerProperties()))
+                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000")
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
     }
 
     @Test
