@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +25,7 @@ import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.SupabaseStarter;
 import io.usersync.schemas.testing.TestDatabase;
 import picocli.CommandLine;
@@ -133,7 +133,7 @@ class AdoptionIT {
         application = run(database, "adopt-profiles", Map.of("USERSYNC_TABLE", "public.profiles"));
         database.execute("drop trigger on_auth_user_created on auth.users");
         UUID bea = signUpWithGoogle(database, "bea@example.com", "Bea Arthur");
-        asUser(database, ada, "update public.profiles set full_name = 'Ada L.' where id = '" + ada + "'");
+        database.executeAsUser(ada, "update public.profiles set full_name = 'Ada L.' where id = '" + ada + "'");
         database.execute("update auth.users set last_sign_in_at = now(), updated_at = now() where id = '" + ada + "'");
 
         await().atMost(AT_MOST).until(() -> "bea".equals(column(database, "public.profiles", bea, "username"))
@@ -198,17 +198,7 @@ class AdoptionIT {
     }
 
     private static UUID signUpWithGoogle(TestDatabase database, String email, String name) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection c = database.connect(); PreparedStatement s = c.prepareStatement("insert into auth.users (id, aud,"
-                + " role, email, raw_user_meta_data, raw_app_meta_data, email_confirmed_at, created_at, updated_at) values"
-                + " (?, 'authenticated', 'authenticated', ?, jsonb_build_object('full_name', ?::text),"
-                + " '{\"provider\":\"google\",\"providers\":[\"google\"]}', now(), now(), now())")) {
-            s.setObject(1, id);
-            s.setString(2, email);
-            s.setString(3, name);
-            s.executeUpdate();
-        }
-        return id;
+        return new AuthUsersTable(database).signUpWithGoogle(email, name, null);
     }
 
     private static String column(TestDatabase database, UUID id, String column) throws SQLException {
@@ -222,15 +212,6 @@ class AdoptionIT {
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
-        }
-    }
-
-    /** As PostgREST runs a request with the user's JWT. */
-    private static void asUser(TestDatabase database, UUID id, String sql) throws SQLException {
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            s.execute("set role authenticated");
-            s.execute("select set_config('request.jwt.claims', '{\"sub\":\"" + id + "\",\"role\":\"authenticated\"}', false)");
-            s.execute(sql);
         }
     }
 

@@ -38,6 +38,7 @@ import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.database.ProfileTable;
+import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.replay.ProfilesReplay;
 
@@ -328,18 +329,7 @@ class ProfileFieldOwnershipIT {
 
     /** Signs up with Google's metadata shape and waits for the row. */
     private static UUID signUpWithGoogle(String email, String name, String picture) throws Exception {
-        UUID id = UUID.randomUUID();
-        try (Connection c = database.connect(); PreparedStatement s = c.prepareStatement("insert into auth.users (id, aud,"
-                + " role, email, raw_user_meta_data, raw_app_meta_data, email_confirmed_at, created_at, updated_at) values"
-                + " (?, 'authenticated', 'authenticated', ?, jsonb_build_object('full_name', ?::text, 'avatar_url', ?::text),"
-                + " '{\"provider\":\"google\",\"providers\":[\"google\"]}', now(), now() - interval '1 minute',"
-                + " now() - interval '1 minute')")) {
-            s.setObject(1, id);
-            s.setString(2, email);
-            s.setString(3, name);
-            s.setString(4, picture);
-            s.executeUpdate();
-        }
+        UUID id = new AuthUsersTable(database).signUpWithGoogle(email, name, picture);
         await().atMost(AT_MOST).until(() -> name.equals(column(id, "full_name")));
         return id;
     }
@@ -360,13 +350,8 @@ class ProfileFieldOwnershipIT {
         await().atMost(AT_MOST).until(() -> column(id, "last_sign_in_at") != null);
     }
 
-    /** As PostgREST runs a request with the user's JWT. */
     private static void asUser(UUID id, String sql) throws SQLException {
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            s.execute("set role authenticated");
-            s.execute("select set_config('request.jwt.claims', '{\"sub\":\"" + id + "\",\"role\":\"authenticated\"}', false)");
-            s.execute(sql);
-        }
+        database.executeAsUser(id, sql);
     }
 
     private static void asServiceRole(String sql) throws SQLException {

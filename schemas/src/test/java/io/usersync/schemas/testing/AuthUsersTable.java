@@ -40,6 +40,23 @@ public final class AuthUsersTable {
         return id;
     }
 
+    /** Signs up a Google user, with the name and picture Google's claims carry; returns the new id. */
+    public UUID signUpWithGoogle(String email, String fullName, String avatarUrl) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(
+                "insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, raw_app_meta_data,"
+                        + " email_confirmed_at, created_at, updated_at) values ('00000000-0000-0000-0000-000000000000', ?,"
+                        + " 'authenticated', 'authenticated', ?, jsonb_strip_nulls(jsonb_build_object('full_name', ?::text,"
+                        + " 'avatar_url', ?::text)), '{\"provider\":\"google\",\"providers\":[\"google\"]}', now(), now(), now())")) {
+            statement.setObject(1, id);
+            statement.setString(2, email);
+            statement.setString(3, fullName);
+            statement.setString(4, avatarUrl);
+            statement.executeUpdate();
+        }
+        return id;
+    }
+
     public void setEmail(UUID id, String email) throws SQLException {
         update(id, "email = ?", email);
     }

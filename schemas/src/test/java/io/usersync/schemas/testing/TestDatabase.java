@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -91,6 +92,15 @@ public final class TestDatabase {
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user(), password());
+    }
+
+    /** Runs a statement as PostgREST runs a request with the user's JWT: role authenticated, the user's claims. */
+    public void executeAsUser(UUID userId, String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("set role authenticated");
+            statement.execute("select set_config('request.jwt.claims', '{\"sub\":\"" + userId + "\",\"role\":\"authenticated\"}', false)");
+            statement.execute(sql);
+        }
     }
 
     public void execute(String... statements) throws SQLException {
