@@ -23,6 +23,7 @@ import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.SinkConfig;
+import io.usersync.sink.SinkConnectionPool;
 import io.usersync.sink.batch.Batch;
 import io.usersync.sink.batch.ProfileWrite;
 
@@ -87,6 +88,8 @@ public final class WritePathBenchmark {
         config.setPassword(database.password());
         config.setMaximumPoolSize(1);
         config.addDataSourceProperty("reWriteBatchedInserts", Boolean.toString(rewrite));
+        // Written as the sink writes: the profile table's triggers tell its writes from everyone else's by this name.
+        config.addDataSourceProperty("ApplicationName", SinkConnectionPool.APPLICATION_NAME);
         return new HikariDataSource(config);
     }
 
