@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,6 +46,7 @@ import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
 import io.usersync.sink.replay.ProfilesReplay;
+import picocli.CommandLine;
 
 /**
  * What a Supabase app does with public.users: a user signed in with Google edits their own name and avatar (as
@@ -183,6 +189,28 @@ class ProfileFieldOwnershipIT {
         await().atMost(AT_MOST).until(() -> "hal@example.com".equals(column(hal, "email")));
         assertEdited(hal);
         assertThat(reconciler.run().drifted()).doesNotContain(hal.toString());
+    }
+
+    @Test
+    void shouldReportDriftWithTheDatabaseAloneAndCountNoEditAsDrift() throws Exception {
+        UUID nia = editedUser("nia@example.com");
+        StringWriter out = new StringWriter();
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+
+        int exit;
+        System.setOut(new PrintStream(report, true, StandardCharsets.UTF_8));
+        try {
+            exit = new CommandLine(new UsersyncCommand()).setErr(new PrintWriter(out))
+                    .execute("reconcile", "--grace", "0s", "--max-ids", "1000", "--db-url", database.jdbcUrl(),
+                            "--set", "USERSYNC_DB_USER=" + database.user(), "--set", "USERSYNC_DB_PASSWORD=" + database.password());
+        } finally {
+            System.setOut(stdout);
+        }
+
+        // 0 in step, 3 out of step (other cases' users may be in flight); never 2, a configuration refused for want of Kafka.
+        assertThat(exit).as(out.toString()).isIn(0, 3);
+        assertThat(report.toString(StandardCharsets.UTF_8)).startsWith("reconcile: ").doesNotContain(nia.toString());
     }
 
     @Test
