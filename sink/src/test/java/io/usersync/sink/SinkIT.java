@@ -146,27 +146,40 @@ class SinkIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> committedInKafka(config) == 501);
     }
 
-    /** The stream processor sends a profile again after a crash; a resync rewrites the row on purpose. */
-    @Test
-    void shouldWriteAProfileSentAgainOnceAndAResyncAtTheSameLsnAgain() throws Exception {
+    /**
+     * The stream processor sends a profile again after a crash, a resync's too: written once. A resync at the row's own
+     * LSN rewrites the row only where it differs from the profile, and a field the app owns is no difference; in a
+     * batch of their own or among other resyncs (the prepared upsert and the staging table).
+     */
+    @ParameterizedTest(name = "batches of {0}")
+    @ValueSource(ints = {1, 100})
+    void shouldWriteAProfileSentAgainOnceAndAResyncOnlyWhereTheRowDiffers(int batch) throws Exception {
         TestDatabase database = TestDatabase.migrated(postgres);
         countWritesPerRow(database);
-        SinkConfig config = config(database);
-        String repeated = UUID.randomUUID().toString();
-        String resynced = UUID.randomUUID().toString();
-        UserProfile profile = profile(new Change(repeated, "repeated", null, 100, false));
-        UserProfile resync = profile(new Change(resynced, "resynced", null, 100, false));
-        send(config, repeated, MAPPER.writeValueAsString(profile));
-        send(config, resynced, MAPPER.writeValueAsString(resync));
-        start(config.withBatchSize(1));
-        awaitApplied(database, config, 2);
-
-        send(config, repeated, MAPPER.writeValueAsString(profile));
-        send(config, resynced, MAPPER.writeValueAsString(resync).replace("\"resync\":false", "\"resync\":true"));
+        SinkConfig config = config(database).withBatchSize(batch);
+        UserProfile repeated = profile(new Change(UUID.randomUUID().toString(), "repeated", "Repeated", 100, false));
+        UserProfile resynced = resync(profile(new Change(UUID.randomUUID().toString(), "resynced", "Resynced", 100, false)));
+        UserProfile handEdited = profile(new Change(UUID.randomUUID().toString(), "edited", "Edited", 100, false));
+        UserProfile appEdited = profile(new Change(UUID.randomUUID().toString(), "renamed", "Renamed", 100, false));
+        send(config, List.of(repeated, resynced, handEdited, appEdited));
+        start(config);
         awaitApplied(database, config, 4);
+        // An operator's hand in an auth-owned field, and the user's own in a field the app then owns (V7).
+        database.execute("update public.users set email = 'typo@example.com' where id = '" + handEdited.id() + "'",
+                "update public.users set username = 'chosen' where id = '" + appEdited.id() + "'");
 
-        assertThat(writesOf(database, repeated)).isEqualTo(1);
-        assertThat(writesOf(database, resynced)).isEqualTo(2);
+        List<UserProfile> again = new ArrayList<>();
+        changes("filler", batch - 4, 1).forEach(filler -> again.add(resync(profile(filler))));
+        again.addAll(List.of(repeated, resynced, resync(handEdited), resync(appEdited)));
+        send(config, again);
+        awaitApplied(database, config, 4 + again.size());
+
+        assertThat(writesOf(database, repeated.id())).isEqualTo(1);
+        assertThat(writesOf(database, resynced.id())).isEqualTo(1);
+        assertThat(writesOf(database, handEdited.id())).as("written, edited by hand, put right").isEqualTo(3);
+        assertThat(writesOf(database, appEdited.id())).as("written, edited by the user").isEqualTo(2);
+        assertThat(column(database, handEdited.id(), "email")).isEqualTo(handEdited.email());
+        assertThat(column(database, appEdited.id(), "username")).isEqualTo("chosen");
     }
 
     @Test
@@ -377,6 +390,16 @@ class SinkIT {
         }
     }
 
+    private static void send(SinkConfig config, List<UserProfile> profiles) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            for (UserProfile profile : profiles) {
+                producer.send(new ProducerRecord<>(config.profilesTopic(), profile.id(), MAPPER.writeValueAsString(profile)));
+            }
+            producer.flush();
+        }
+    }
+
     private static void send(SinkConfig config, String key, String value) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
@@ -497,6 +520,20 @@ class SinkIT {
                         + "on conflict (id) do update set writes = write_counts.writes + 1; return new; end $$",
                 "create trigger count_writes after insert or update on public.users "
                         + "for each row execute function public.count_write()");
+    }
+
+    private static UserProfile resync(UserProfile profile) {
+        return new UserProfile(profile.id(), profile.email(), profile.username(), profile.fullName(), profile.avatarUrl(),
+                profile.provider(), profile.providers(), profile.emailVerified(), profile.isAnonymous(), profile.createdAt(),
+                profile.updatedAt(), profile.lastSignInAt(), profile.sourceLsn(), profile.sourceTsMs(), true);
+    }
+
+    private static String column(TestDatabase database, String id, String column) throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select " + column + " from public.users where id = '" + id + "'")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static int writesOf(TestDatabase database, String id) throws SQLException {

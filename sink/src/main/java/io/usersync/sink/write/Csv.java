@@ -5,7 +5,7 @@ import java.util.List;
 import io.usersync.schemas.profile.UserProfile;
 
 /**
- * Profiles as PostgreSQL CSV for COPY, in the column order of {@code ProfileWriter.COLUMNS}. Every value is
+ * Profiles as PostgreSQL CSV for COPY, in the column order of {@code ProfileSql.COLUMNS}. Every value is
  * quoted, so commas, quotes, newlines and backslashes in names arrive as they are; an unquoted empty
  * field is NULL.
  */

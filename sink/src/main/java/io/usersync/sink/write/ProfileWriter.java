@@ -30,8 +30,8 @@ import io.usersync.sink.batch.ProfileWrite;
 /**
  * Applies a batch in one transaction together with the consumer offsets it reaches. Rows are guarded by
  * {@code source_lsn}: an older profile never overwrites a newer row, and a profile at the row's own LSN rewrites it
- * only if it is a resync (or the writer replays): the stream processor sends a profile again after a crash, and
- * that must not write the row twice. A write that can never succeed is
+ * only if it is a resync (or the writer replays) and the row differs from it: the stream processor sends a profile
+ * again after a crash, and that must not write the row twice. A write that can never succeed is
  * isolated by splitting the batch under savepoints until it stands alone; it is handed to
  * {@code rejected} and the rest of the batch commits.
  */
@@ -47,70 +47,11 @@ public final class ProfileWriter {
     public record Result(int upserted, int deleted, int rejected) {
     }
 
-    /** Where a statement names the profile table; {@link #on} puts the writer's table in. */
-    private static final String TABLE = "{profile_table}";
-    static final String COLUMNS = "id, email, username, full_name, avatar_url, provider, providers,"
-            + " email_verified, is_anonymous, created_at, updated_at, last_sign_in_at, source_lsn";
-    /** The pipeline's columns only: a column the app added to public.users, NOT NULL or not, is none of its business. */
-    static final String CREATE_STAGING = "create temp table if not exists usersync_incoming on commit delete rows"
-            + " as select " + COLUMNS + " from " + TABLE + " with no data";
-    static final String CLEAR_STAGING = "truncate usersync_incoming";
-    static final String COPY_STAGING = "copy usersync_incoming (" + COLUMNS + ") from stdin (format csv)";
-    /** The guard's comparison is left to fill in: {@code <} or {@code <=}. */
-    private static final String ON_CONFLICT = """
-             on conflict (id) do update set
-                email = excluded.email, username = excluded.username, full_name = excluded.full_name,
-                avatar_url = excluded.avatar_url, provider = excluded.provider, providers = excluded.providers,
-                email_verified = excluded.email_verified, is_anonymous = excluded.is_anonymous,
-                created_at = excluded.created_at, updated_at = excluded.updated_at,
-                last_sign_in_at = excluded.last_sign_in_at, deleted_at = null,
-                source_lsn = excluded.source_lsn, synced_at = now()
-            where u.source_lsn %s excluded.source_lsn
-            """;
-    /** A newer profile only. */
-    static final String ON_CONFLICT_NEWER = ON_CONFLICT.formatted("<");
-    private static final String ON_CONFLICT_NEWER_OR_SAME = ON_CONFLICT.formatted("<=");
-    private static final String UPSERT_FROM_STAGING = "insert into " + TABLE + " as u (" + COLUMNS + ", deleted_at, synced_at)"
-            + " select " + COLUMNS + ", null, now() from usersync_incoming";
-    static final String UPSERT_NEWER = UPSERT_FROM_STAGING + ON_CONFLICT_NEWER;
-    /** One row, its values as text like COPY's, cast by the server. */
-    private static final String UPSERT_ROW = "insert into " + TABLE + " as u (" + COLUMNS + ", deleted_at, synced_at)"
-            + " values (?::uuid, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, null, now())";
     /**
      * Up to this many rows go as one prepared upsert per row, sent together: three round trips fewer than the staging
      * table's and no truncate, which is what a batch of a few rows, the common one while sign-ups stream, costs.
      */
     static final int SMALL_BATCH = 32;
-    static final String HARD_DELETE = "delete from " + TABLE + " where id = ? and source_lsn <= ?";
-    /** The row takes the delete's LSN, so that its guard keeps every older profile from bringing the user back. */
-    static final String SOFT_DELETE = """
-            update {profile_table} as u set deleted_at = now(), email = null, full_name = null, avatar_url = null,
-                source_lsn = d.lsn, synced_at = now()
-            from (select ?::uuid as id, ?::bigint as lsn) d
-            where u.id = d.id and u.source_lsn <= d.lsn and u.deleted_at is null
-            """;
-    /**
-     * Every delete applied is remembered (migration V9), whether or not the row was there: no later write of the sink
-     * inserts the user again at or below its LSN.
-     */
-    static final String REMEMBER_DELETE = """
-            insert into usersync.sink_deletes as d (user_id, source_lsn) values (?, ?)
-            on conflict (user_id) do update set source_lsn = greatest(d.source_lsn, excluded.source_lsn), deleted_at = now()
-            """;
-    /**
-     * What the app wrote into a user's profile fields (migration V7) goes with the user: once the row is gone or
-     * soft-deleted, by this delete or before it (a foreign key's cascade from auth.users).
-     */
-    static final String RELEASE_APP_OWNED_FIELDS = """
-            delete from usersync.app_owned_fields o
-            where o.user_id = ? and not exists (select 1 from {profile_table} u where u.id = o.user_id and u.deleted_at is null)
-            """;
-    static final String STORE_OFFSET = """
-            insert into usersync.sink_offsets (group_id, topic, partition, next_offset, updated_at)
-            values (?, ?, ?, ?, now())
-            on conflict (group_id, topic, partition) do update set next_offset = excluded.next_offset, updated_at = now()
-            """;
-    static final String READ_OFFSETS = "select topic, partition, next_offset from usersync.sink_offsets where group_id = ?";
 
     private final DataSource dataSource;
     private final String groupId;
@@ -124,8 +65,8 @@ public final class ProfileWriter {
 
     /**
      * @param table          the profile table
-     * @param rewriteSameLsn every profile rewrites a row at the same LSN, not only a resync: for a replay, which
-     *                       repairs rows changed by hand
+     * @param rewriteSameLsn every profile rewrites a row at the same LSN that differs from it, not only a resync: for
+     *                       a replay, which repairs rows changed by hand
      */
     public ProfileWriter(DataSource dataSource, ProfileTable table, String groupId, DeleteMode deleteMode,
             boolean rewriteSameLsn) {
@@ -133,16 +74,11 @@ public final class ProfileWriter {
         this.groupId = groupId;
         this.deleteMode = deleteMode;
         this.rewriteSameLsn = rewriteSameLsn;
-        this.createStaging = on(table, CREATE_STAGING);
-        this.upsertFromStaging = on(table, UPSERT_FROM_STAGING);
-        this.upsertRow = on(table, UPSERT_ROW);
-        this.delete = on(table, deleteMode == DeleteMode.HARD ? HARD_DELETE : SOFT_DELETE);
-        this.releaseAppOwnedFields = on(table, RELEASE_APP_OWNED_FIELDS);
-    }
-
-    /** The statement with the profile table in it. */
-    static String on(ProfileTable table, String statement) {
-        return statement.replace(TABLE, table.qualified());
+        this.createStaging = ProfileSql.on(table, ProfileSql.CREATE_STAGING);
+        this.upsertFromStaging = ProfileSql.on(table, ProfileSql.UPSERT_FROM_STAGING);
+        this.upsertRow = ProfileSql.on(table, ProfileSql.UPSERT_ROW);
+        this.delete = ProfileSql.on(table, deleteMode == DeleteMode.HARD ? ProfileSql.HARD_DELETE : ProfileSql.SOFT_DELETE);
+        this.releaseAppOwnedFields = ProfileSql.on(table, ProfileSql.RELEASE_APP_OWNED_FIELDS);
     }
 
     public Result write(Batch batch, RejectedWrites rejected) throws SQLException {
@@ -188,7 +124,7 @@ public final class ProfileWriter {
     public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) throws SQLException {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(READ_OFFSETS)) {
+                PreparedStatement statement = connection.prepareStatement(ProfileSql.READ_OFFSETS)) {
             statement.setString(1, groupId);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -232,7 +168,7 @@ public final class ProfileWriter {
         List<ProfileWrite> deletes = writes.stream().filter(ProfileWrite::isDelete).toList();
         if (!deletes.isEmpty()) {
             try (PreparedStatement deleting = connection.prepareStatement(delete);
-                    PreparedStatement remember = connection.prepareStatement(REMEMBER_DELETE);
+                    PreparedStatement remember = connection.prepareStatement(ProfileSql.REMEMBER_DELETE);
                     PreparedStatement release = connection.prepareStatement(releaseAppOwnedFields)) {
                 for (ProfileWrite write : deletes) {
                     UUID id = UUID.fromString(write.userId());
@@ -251,17 +187,17 @@ public final class ProfileWriter {
             }
         }
         List<UserProfile> newer = new ArrayList<>();
-        List<UserProfile> newerOrSame = new ArrayList<>();
+        List<UserProfile> newerOrChanged = new ArrayList<>();
         for (ProfileWrite write : writes) {
             if (!write.isDelete()) {
-                (rewriteSameLsn || write.profile().resync() ? newerOrSame : newer).add(write.profile());
+                (rewriteSameLsn || write.profile().resync() ? newerOrChanged : newer).add(write.profile());
             }
         }
         if (!newer.isEmpty()) {
-            upsert(connection, newer, ON_CONFLICT_NEWER);
+            upsert(connection, newer, ProfileSql.ON_CONFLICT_NEWER);
         }
-        if (!newerOrSame.isEmpty()) {
-            upsert(connection, newerOrSame, ON_CONFLICT_NEWER_OR_SAME);
+        if (!newerOrChanged.isEmpty()) {
+            upsert(connection, newerOrChanged, ProfileSql.ON_CONFLICT_NEWER_OR_CHANGED);
         }
     }
 
@@ -302,9 +238,9 @@ public final class ProfileWriter {
     private void upsertThroughStaging(Connection connection, List<UserProfile> profiles, String upsert) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(createStaging);
-            statement.execute(CLEAR_STAGING);
+            statement.execute(ProfileSql.CLEAR_STAGING);
             try {
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_STAGING, new StringReader(Csv.rows(profiles)));
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ProfileSql.COPY_STAGING, new StringReader(Csv.rows(profiles)));
             } catch (IOException e) {
                 throw new SQLException("COPY into the staging table failed", "08006", e);
             }
@@ -313,7 +249,7 @@ public final class ProfileWriter {
     }
 
     private void storeOffsets(Connection connection, Map<TopicPartition, Long> offsets) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(STORE_OFFSET)) {
+        try (PreparedStatement statement = connection.prepareStatement(ProfileSql.STORE_OFFSET)) {
             for (Map.Entry<TopicPartition, Long> offset : offsets.entrySet()) {
                 statement.setString(1, groupId);
                 statement.setString(2, offset.getKey().topic());

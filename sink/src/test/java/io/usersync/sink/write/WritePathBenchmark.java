@@ -41,7 +41,7 @@ public final class WritePathBenchmark {
     private static final int BATCH = 500;
     private static final TopicPartition PARTITION = new TopicPartition("profiles", 0);
     private static final String VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, null, now())";
-    private static final String INSERT = "insert into " + ProfileTable.DEFAULT + " as u (" + ProfileWriter.COLUMNS + ", deleted_at, synced_at) values ";
+    private static final String INSERT = "insert into " + ProfileTable.DEFAULT + " as u (" + ProfileSql.COLUMNS + ", deleted_at, synced_at) values ";
 
     private interface WritePath {
         void write(HikariDataSource dataSource, List<UserProfile> batch) throws Exception;
@@ -96,17 +96,17 @@ public final class WritePathBenchmark {
     private static void copy(HikariDataSource dataSource, List<UserProfile> profiles) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
-            statement.execute(ProfileWriter.on(ProfileTable.DEFAULT, ProfileWriter.CREATE_STAGING));
+            statement.execute(ProfileSql.on(ProfileTable.DEFAULT, ProfileSql.CREATE_STAGING));
             connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn(ProfileWriter.COPY_STAGING, new StringReader(Csv.rows(profiles)));
-            statement.executeUpdate(ProfileWriter.on(ProfileTable.DEFAULT, ProfileWriter.UPSERT_NEWER));
+                    .copyIn(ProfileSql.COPY_STAGING, new StringReader(Csv.rows(profiles)));
+            statement.executeUpdate(ProfileSql.on(ProfileTable.DEFAULT, ProfileSql.UPSERT_NEWER));
             connection.commit();
         }
     }
 
     private static void batched(HikariDataSource dataSource, List<UserProfile> profiles) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(INSERT + VALUES + ProfileWriter.ON_CONFLICT_NEWER)) {
+                PreparedStatement statement = connection.prepareStatement(INSERT + VALUES + ProfileSql.ON_CONFLICT_NEWER)) {
             connection.setAutoCommit(false);
             for (UserProfile profile : profiles) {
                 bind(connection, statement, 1, profile);
@@ -118,7 +118,7 @@ public final class WritePathBenchmark {
     }
 
     private static void multiRow(HikariDataSource dataSource, List<UserProfile> profiles) throws SQLException {
-        String sql = INSERT + String.join(",", Collections.nCopies(profiles.size(), VALUES)) + ProfileWriter.ON_CONFLICT_NEWER;
+        String sql = INSERT + String.join(",", Collections.nCopies(profiles.size(), VALUES)) + ProfileSql.ON_CONFLICT_NEWER;
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             connection.setAutoCommit(false);
             int parameter = 1;
