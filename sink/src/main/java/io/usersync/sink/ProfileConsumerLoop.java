@@ -1,6 +1,7 @@
 package io.usersync.sink;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -25,12 +26,15 @@ import io.usersync.sink.batch.ProfileRecords;
 import io.usersync.sink.batch.ProfileWrite;
 import io.usersync.sink.deadletter.DeadLetterReasons;
 import io.usersync.sink.deadletter.DeadLetterReporter;
+import io.usersync.sink.write.ProfileWriter;
 
 /**
  * The consumer thread, and everything that touches the consumer: polls profiles into the buffer, flushes it
  * when the buffer says so, and positions each assigned partition at the offset stored in PostgreSQL. While
  * a write waits to be retried it pauses consumption but keeps polling, so it stays in its group and sees
- * rebalances. Runs until {@link #stop()} or an error that is not transient.
+ * rebalances. A profile refused for a username another row holds holds its partition back from it, read again
+ * after a short pause, until the row's own change frees the name or {@link SinkConfig#usernameWait()} has passed
+ * since its first refusal; then it is dead-lettered. Runs until {@link #stop()} or an error that is not transient.
  */
 final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
@@ -54,6 +58,12 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private final SinkMetrics metrics;
     private final SinkHealthTracker health;
     private final ProfileBuffer buffer;
+    private final Duration usernameWait;
+    private final Duration usernameRetry;
+    /** When each write waiting for its username was first refused, by its position. */
+    private final Map<Position, Long> firstRefused = new HashMap<>();
+    /** Partitions held back for a username, paused until this time. */
+    private final Map<TopicPartition, Long> heldUntil = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> offsetsForMonitoring = new HashMap<>();
     private volatile boolean running = true;
     private boolean rebalanced;
@@ -69,6 +79,12 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
         this.metrics = metrics;
         this.health = health;
         this.buffer = new ProfileBuffer(config.batchSize(), config.batchAge(), System::nanoTime);
+        this.usernameWait = config.usernameWait();
+        this.usernameRetry = config.retryBackoff();
+    }
+
+    /** A record's place in its partition. */
+    private record Position(TopicPartition partition, long offset) {
     }
 
     /** Asks the loop to end: it leaves what is buffered or being written uncommitted and closes the consumer. */
@@ -86,6 +102,7 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 Duration wait = !buffer.isEmpty() && buffer.timeUntilFlush().compareTo(MAX_POLL) < 0
                         ? buffer.timeUntilFlush() : MAX_POLL;
                 add(consumer.poll(wait));
+                resumeHeldPartitionsDue();
                 if (buffer.shouldFlush()) {
                     flush();
                 } else if (buffer.isEmpty() && System.nanoTime() - lastDatabaseContact > IDLE_CHECK_INTERVAL.toNanos()) {
@@ -125,20 +142,63 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private void flush() {
         Batch batch = buffer.drain();
         rebalanced = false;
-        RetryingProfileWriter.Written written = database.write(batch, (write, error) -> {
-            deadLetters.report(write, DeadLetterReasons.rejected(error), error);
-            metrics.deadLetter();
+        RetryingProfileWriter.Written written = database.write(batch, new ProfileWriter.RejectedWrites() {
+            @Override
+            public void reject(ProfileWrite write, SQLException error) {
+                deadLetters.report(write, DeadLetterReasons.rejected(error), error);
+                metrics.deadLetter();
+            }
+
+            @Override
+            public boolean waitsForUsername(ProfileWrite write) {
+                long first = firstRefused.computeIfAbsent(new Position(write.partition(), write.offset()), p -> System.nanoTime());
+                return System.nanoTime() - first < usernameWait.toNanos();
+            }
         }, () -> running && !rebalanced, this::pauseAndPoll);
         if (written == null) {
             return;
         }
+        Map<TopicPartition, Long> heldBack = written.result().heldBack();
+        firstRefused.keySet().removeIf(position -> !heldBack.containsKey(position.partition())
+                || position.offset() < heldBack.get(position.partition()));
+        heldBack.forEach(this::holdBack);
         metrics.batchWritten(batch.writes().size(), written.took());
         metrics.rows(written.result().upserted(), written.result().deleted());
-        batch.writes().stream().filter(w -> !w.isDelete()).forEach(w -> metrics.latency(
+        batch.writes().stream().filter(w -> !w.isDelete() && !isHeld(w, heldBack)).forEach(w -> metrics.latency(
                 Duration.between(Instant.ofEpochMilli(w.profile().sourceTsMs()), written.committedAt())));
-        batch.nextOffsets().forEach((partition, offset) -> offsetsForMonitoring.put(partition, new OffsetAndMetadata(offset)));
+        batch.nextOffsets().forEach((partition, offset) -> offsetsForMonitoring.put(partition,
+                new OffsetAndMetadata(heldBack.getOrDefault(partition, offset))));
         lastDatabaseContact = System.nanoTime();
         writing();
+    }
+
+    /**
+     * Reads the partition again from {@code offset} after a pause: what was polled of it since is dropped from the
+     * buffer, so that its stored offset never passes the write that waits.
+     */
+    private void holdBack(TopicPartition partition, long offset) {
+        log.info("Sink holds partition {} back from offset {}: its profile's username is held by another row whose"
+                + " change has not been written yet", partition, offset);
+        metrics.usernameHold();
+        buffer.drop(partition);
+        consumer.seek(partition, offset);
+        consumer.pause(List.of(partition));
+        heldUntil.put(partition, System.nanoTime() + usernameRetry.toNanos());
+    }
+
+    private static boolean isHeld(ProfileWrite write, Map<TopicPartition, Long> heldBack) {
+        Long from = heldBack.get(write.partition());
+        return from != null && write.offset() >= from;
+    }
+
+    private void resumeHeldPartitionsDue() {
+        long now = System.nanoTime();
+        List<TopicPartition> due = heldUntil.entrySet().stream().filter(held -> now - held.getValue() >= 0)
+                .map(Map.Entry::getKey).toList();
+        if (!due.isEmpty()) {
+            due.forEach(heldUntil::remove);
+            consumer.resume(due);
+        }
     }
 
     private void checkDatabase() {
@@ -171,9 +231,10 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
         add(consumer.poll(backoff));
     }
 
+    /** Writing again: consumption resumes, but for partitions held back for a username. */
     private void writing() {
         health.writing();
-        consumer.resume(consumer.paused());
+        consumer.resume(consumer.paused().stream().filter(partition -> !heldUntil.containsKey(partition)).toList());
     }
 
     @Override
@@ -181,6 +242,8 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
         // Nothing buffered is committed: whoever owns these partitions next reads it again.
         buffer.clear();
         rebalanced = true;
+        heldUntil.keySet().removeAll(partitions);
+        firstRefused.keySet().removeIf(position -> partitions.contains(position.partition()));
     }
 
     @Override

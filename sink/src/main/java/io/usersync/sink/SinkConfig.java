@@ -20,6 +20,9 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param poolSize       database connections
  * @param retryBackoff   first wait after a transient failure; doubles up to {@code maxRetryBackoff}
  * @param retryJitter    0 to 1: how much of each wait is random ({@link Backoff}), so many sinks do not retry in step
+ * @param usernameWait   how long a profile refused for a username another row holds waits, its partition held back
+ *                       from it, for that row's own change to free the username before it is dead-lettered: the change
+ *                       that freed it may be on another partition, not written yet (or its sink instance just died)
  * @param groupInstanceId this instance's static membership id, stable across its restarts: a restart after a crash
  *                       takes its partitions back at once instead of after the session timeout; null for a dynamic
  *                       member
@@ -37,6 +40,7 @@ public record SinkConfig(
         Duration retryBackoff,
         Duration maxRetryBackoff,
         double retryJitter,
+        Duration usernameWait,
         String groupInstanceId) {
 
     public static final String DEFAULT_GROUP_ID = "usersync-sink";
@@ -51,6 +55,8 @@ public record SinkConfig(
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
     /** Each wait is random in its upper half. */
     public static final double DEFAULT_RETRY_JITTER = 0.5;
+    /** Several times what a sink instance's failover takes (its 6 s session, then a rebalance). */
+    public static final Duration DEFAULT_USERNAME_WAIT = Duration.ofSeconds(30);
 
     /** What a tombstone does: delete the row, or keep it with {@code deleted_at} set and personal data cleared. */
     public enum DeleteMode { HARD, SOFT }
@@ -65,6 +71,7 @@ public record SinkConfig(
         Objects.requireNonNull(deleteMode, "deleteMode");
         Objects.requireNonNull(retryBackoff, "retryBackoff");
         Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
+        Objects.requireNonNull(usernameWait, "usernameWait");
         if (batchSize < 1 || poolSize < 1) {
             throw new IllegalArgumentException("batchSize and poolSize must be positive");
         }
@@ -76,21 +83,26 @@ public record SinkConfig(
         }
     }
 
-    /** With the default jitter, as a dynamic member of its group. */
+    /** With the default jitter and username wait, as a dynamic member of its group. */
     public SinkConfig(DatabaseSettings database, KafkaClientSettings kafka, String profilesTopic, String deadLetterTopic,
             String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode, int poolSize, Duration retryBackoff,
             Duration maxRetryBackoff) {
         this(database, kafka, profilesTopic, deadLetterTopic, groupId, batchSize, batchAge, deleteMode, poolSize,
-                retryBackoff, maxRetryBackoff, DEFAULT_RETRY_JITTER, null);
+                retryBackoff, maxRetryBackoff, DEFAULT_RETRY_JITTER, DEFAULT_USERNAME_WAIT, null);
     }
 
     public SinkConfig withBatchSize(int size) {
         return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, size,
-                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter, groupInstanceId);
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter, usernameWait, groupInstanceId);
+    }
+
+    public SinkConfig withUsernameWait(Duration wait) {
+        return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, batchSize,
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter, wait, groupInstanceId);
     }
 
     public SinkConfig withGroupInstanceId(String id) {
         return new SinkConfig(database, kafka, profilesTopic, deadLetterTopic, groupId, batchSize,
-                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter, id);
+                batchAge, deleteMode, poolSize, retryBackoff, maxRetryBackoff, retryJitter, usernameWait, id);
     }
 }

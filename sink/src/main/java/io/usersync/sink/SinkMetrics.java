@@ -14,6 +14,7 @@ final class SinkMetrics {
     private final Counter deleted;
     private final Counter retries;
     private final Counter deadLetters;
+    private final Counter usernameHolds;
     private final DistributionSummary batchSize;
     private final Timer batchWrite;
     private final Timer latency;
@@ -24,6 +25,9 @@ final class SinkMetrics {
         retries = Counter.builder("usersync.sink.retries").description("Batch writes retried after a transient failure")
                 .register(registry);
         deadLetters = Counter.builder("usersync.sink.dead.letters").description("Profiles sent to the dead-letter topic")
+                .register(registry);
+        usernameHolds = Counter.builder("usersync.sink.username.holds")
+                .description("Times a partition was held back at a profile whose username another row still holds")
                 .register(registry);
         batchSize = DistributionSummary.builder("usersync.sink.batch.size").description("Writes per batch")
                 .publishPercentileHistogram().register(registry);
@@ -54,6 +58,10 @@ final class SinkMetrics {
 
     void retry() {
         retries.increment();
+    }
+
+    void usernameHold() {
+        usernameHolds.increment();
     }
 
     void deadLetter() {

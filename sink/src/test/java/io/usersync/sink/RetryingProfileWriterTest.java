@@ -55,7 +55,7 @@ class RetryingProfileWriterTest {
 
     private static SinkConfig withRetry(Duration first, Duration max, double jitter) {
         return new SinkConfig(CONFIG.database(), CONFIG.kafka(), "profiles", "dlt", "group", 500, Duration.ZERO,
-                SinkConfig.DeleteMode.HARD, 1, first, max, jitter, null);
+                SinkConfig.DeleteMode.HARD, 1, first, max, jitter, SinkConfig.DEFAULT_USERNAME_WAIT, null);
     }
 
     /** True the first {@code times} times it is asked, then false: the caller gives up. */

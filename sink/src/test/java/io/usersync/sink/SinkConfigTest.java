@@ -15,7 +15,7 @@ class SinkConfigTest {
     private static SinkConfig withRetry(Duration first, Duration max, double jitter) {
         return new SinkConfig(new DatabaseSettings("jdbc:postgresql://db/postgres", "u", "p"),
                 new KafkaClientSettings(Map.of("bootstrap.servers", "broker:9092")), "profiles", "dlt", "group", 500,
-                Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, first, max, jitter, null);
+                Duration.ZERO, SinkConfig.DeleteMode.HARD, 1, first, max, jitter, SinkConfig.DEFAULT_USERNAME_WAIT, null);
     }
 
     @Test

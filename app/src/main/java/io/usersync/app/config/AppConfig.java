@@ -69,10 +69,11 @@ public record AppConfig(
 
     /**
      * @param retryInitial  first wait after a transient database failure; doubles up to {@code retryMax}
+     * @param usernameWait  how long a profile refused for a taken username waits for the name to be freed
      * @param profileFields who owns the profile fields of public.users
      */
     public record Sink(String groupId, int batchSize, Duration batchAge, DeleteMode deleteMode, Duration retryInitial,
-            Duration retryMax, double retryJitter, ProfileFieldsPolicy profileFields) {
+            Duration retryMax, double retryJitter, Duration usernameWait, ProfileFieldsPolicy profileFields) {
     }
 
     /**

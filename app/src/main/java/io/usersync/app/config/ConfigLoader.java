@@ -164,7 +164,7 @@ public final class ConfigLoader {
         }
         return new AppConfig.Sink(values.text(Setting.SINK_GROUP_ID), values.positive(Setting.SINK_BATCH_SIZE, 100_000),
                 values.millis(Setting.SINK_BATCH_AGE_MS), deleteMode(), retryInitial, retryMax, values.fraction(Setting.SINK_RETRY_JITTER),
-                profileFields());
+                values.millis(Setting.SINK_USERNAME_WAIT_MS), profileFields());
     }
 
     /** The embedded database is usersync's own, with its own public.users: another table is an app's, in the app's database. */

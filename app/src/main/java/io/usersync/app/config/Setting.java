@@ -85,6 +85,9 @@ public enum Setting {
             "the sink's longest wait between two attempts; at least USERSYNC_SINK_RETRY_INITIAL_MS"),
     SINK_RETRY_JITTER("USERSYNC_SINK_RETRY_JITTER", Double.toString(SinkConfig.DEFAULT_RETRY_JITTER), false,
             "0 to 1: each wait is drawn from [w * (1 - jitter), w]; 0 waits exactly w, so sinks retry in step"),
+    SINK_USERNAME_WAIT_MS("USERSYNC_SINK_USERNAME_WAIT_MS", millis(SinkConfig.DEFAULT_USERNAME_WAIT), false,
+            "how long a profile refused for a username another row holds waits (its partition held back) for that row's"
+                    + " own change to free it, before it is dead-lettered"),
     ALERT_WEBHOOK_URL("USERSYNC_ALERT_WEBHOOK_URL", null, true,
             "Slack-compatible webhook the alerts command posts dead-letter alerts to"),
     ALERT_WINDOW_S("USERSYNC_ALERT_WINDOW_S", "60", false, "alerts aggregate dead letters per stage and reason this long"),

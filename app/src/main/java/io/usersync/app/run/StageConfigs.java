@@ -48,7 +48,7 @@ public final class StageConfigs {
         AppConfig.Sink sink = config.sink();
         return new SinkConfig(database(config), config.kafka(), TopicNames.PROFILES, TopicNames.DEAD_LETTERS,
                 sink.groupId(), sink.batchSize(), sink.batchAge(), sink.deleteMode(), 4,
-                sink.retryInitial(), sink.retryMax(), sink.retryJitter(), groupInstanceId(config, "sink"));
+                sink.retryInitial(), sink.retryMax(), sink.retryJitter(), sink.usernameWait(), groupInstanceId(config, "sink"));
     }
 
     /** A stage's static membership, made of the instance's id; none (dynamic) until {@link InstanceId} settled it. */

@@ -69,6 +69,12 @@ public final class ProfileBuffer {
         return batch;
     }
 
+    /** Forgets what was read of the partition: it is read again from an earlier offset. */
+    public void drop(TopicPartition partition) {
+        latest.values().removeIf(write -> write.partition().equals(partition));
+        nextOffsets.remove(partition);
+    }
+
     public void clear() {
         latest.clear();
         nextOffsets.clear();

@@ -57,6 +57,17 @@ public enum Failure {
         return state.length() >= 2 && FATAL_CLASSES.contains(state.substring(0, 2)) ? FATAL : UNCLASSIFIED;
     }
 
+    /**
+     * Whether the error is a unique index or constraint on the username refusing a row: another row holds the name.
+     * By the constraint's name, which V1 and an adopted table's own give it ({@code users_username_lower_key},
+     * {@code users_username_key}).
+     */
+    public static boolean isUsernameTaken(SQLException error) {
+        ServerErrorMessage server = serverError(error);
+        return "23505".equals(error.getSQLState()) && server != null && server.getConstraint() != null
+                && server.getConstraint().contains("username");
+    }
+
     /** Whether a record the error fails is isolated from its batch and dead-lettered, and the rest written. */
     public boolean isolatesTheRecord() {
         return this == POISON || this == UNCLASSIFIED;

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,14 +38,27 @@ import io.usersync.sink.batch.ProfileWrite;
  */
 public final class ProfileWriter {
 
-    /** Called with each write that can never be written, before the batch commits. */
+    /** Decides about writes the database refuses. */
     @FunctionalInterface
     public interface RejectedWrites {
+
+        /** Called with each write that can never be written, before the batch commits. */
         void reject(ProfileWrite write, SQLException error);
+
+        /**
+         * Whether a write refused for a username another row holds waits for that row's change to free it: its
+         * partition is then held back from it, and it is not rejected.
+         */
+        default boolean waitsForUsername(ProfileWrite write) {
+            return false;
+        }
     }
 
-    /** How the batch went: how many rows were upserted, deleted and rejected. */
-    public record Result(int upserted, int deleted, int rejected) {
+    /**
+     * How the batch went: how many rows were upserted, deleted and rejected, and the partitions held back, each with
+     * the offset to read again from (stored as its next offset).
+     */
+    public record Result(int upserted, int deleted, int rejected, Map<TopicPartition, Long> heldBack) {
     }
 
     /**
@@ -85,30 +99,70 @@ public final class ProfileWriter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<ProfileWrite> rejects = new ArrayList<>();
-                Map<ProfileWrite, SQLException> errors = new HashMap<>();
-                try {
-                    // Without a savepoint first: almost every batch is written whole, and a savepoint is two round trips.
-                    apply(connection, batch.writes());
-                } catch (SQLException e) {
-                    if (!Failure.of(e).isolatesTheRecord()) {
-                        throw e;
-                    }
+                Map<TopicPartition, Long> heldBack = new HashMap<>();
+                List<ProfileWrite> writes = batch.writes();
+                Map<ProfileWrite, SQLException> refused = applyHoldingBack(connection, writes, rejected, heldBack);
+                while (refused == null) {
+                    // A write waits for its username: all again, without its partition's writes from it on.
                     connection.rollback();
-                    applyIsolating(connection, batch.writes(), rejects, errors);
+                    writes = writes.stream().filter(write -> !isHeldBack(write, heldBack)).toList();
+                    refused = applyHoldingBack(connection, writes, rejected, heldBack);
                 }
-                storeOffsets(connection, batch.nextOffsets());
-                for (ProfileWrite write : rejects) {
-                    rejected.reject(write, errors.get(write));
-                }
+                Map<ProfileWrite, SQLException> rejects = refused;
+                Map<TopicPartition, Long> nextOffsets = new HashMap<>(batch.nextOffsets());
+                nextOffsets.putAll(heldBack);
+                storeOffsets(connection, nextOffsets);
+                rejects.forEach(rejected::reject);
                 connection.commit();
-                long deletes = batch.writes().stream().filter(w -> !rejects.contains(w) && w.isDelete()).count();
-                return new Result(batch.writes().size() - rejects.size() - (int) deletes, (int) deletes, rejects.size());
+                long deletes = writes.stream().filter(w -> !rejects.containsKey(w) && w.isDelete()).count();
+                return new Result(writes.size() - rejects.size() - (int) deletes, (int) deletes, rejects.size(),
+                        Map.copyOf(heldBack));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             }
         }
+    }
+
+    /**
+     * Applies the writes, isolating those the database refuses; returns them with their errors, or null when one of
+     * them waits for its username (then {@code heldBack} has its partition from its offset, and nothing was kept).
+     */
+    private Map<ProfileWrite, SQLException> applyHoldingBack(Connection connection, List<ProfileWrite> writes,
+            RejectedWrites rejected, Map<TopicPartition, Long> heldBack) throws SQLException {
+        Map<ProfileWrite, SQLException> rejects = new LinkedHashMap<>();
+        try {
+            // Without a savepoint first: almost every batch is written whole, and a savepoint is two round trips.
+            apply(connection, writes);
+            return rejects;
+        } catch (SQLException e) {
+            if (!Failure.of(e).isolatesTheRecord()) {
+                throw e;
+            }
+            connection.rollback();
+            applyIsolating(connection, writes, rejects);
+        }
+        // A username may have been freed by a write of the batch that came after the refused one: once more, last.
+        for (ProfileWrite write : List.copyOf(rejects.keySet())) {
+            if (Failure.isUsernameTaken(rejects.get(write))) {
+                rejects.remove(write);
+                applyIsolating(connection, List.of(write), rejects);
+            }
+        }
+        boolean holding = false;
+        for (Map.Entry<ProfileWrite, SQLException> reject : rejects.entrySet()) {
+            ProfileWrite write = reject.getKey();
+            if (Failure.isUsernameTaken(reject.getValue()) && rejected.waitsForUsername(write)) {
+                heldBack.merge(write.partition(), write.offset(), Math::min);
+                holding = true;
+            }
+        }
+        return holding ? null : rejects;
+    }
+
+    private static boolean isHeldBack(ProfileWrite write, Map<TopicPartition, Long> heldBack) {
+        Long from = heldBack.get(write.partition());
+        return from != null && write.offset() >= from;
     }
 
     /** Checks that the database answers; throws what the connection attempt threw when it does not. */
@@ -138,8 +192,8 @@ public final class ProfileWriter {
         return offsets;
     }
 
-    private void applyIsolating(Connection connection, List<ProfileWrite> writes, List<ProfileWrite> rejects,
-            Map<ProfileWrite, SQLException> errors) throws SQLException {
+    private void applyIsolating(Connection connection, List<ProfileWrite> writes, Map<ProfileWrite, SQLException> rejects)
+            throws SQLException {
         if (writes.isEmpty()) {
             return;
         }
@@ -153,13 +207,12 @@ public final class ProfileWriter {
             }
             connection.rollback(savepoint);
             if (writes.size() == 1) {
-                rejects.add(writes.get(0));
-                errors.put(writes.get(0), e);
+                rejects.put(writes.get(0), e);
                 return;
             }
             int half = writes.size() / 2;
-            applyIsolating(connection, writes.subList(0, half), rejects, errors);
-            applyIsolating(connection, writes.subList(half, writes.size()), rejects, errors);
+            applyIsolating(connection, writes.subList(0, half), rejects);
+            applyIsolating(connection, writes.subList(half, writes.size()), rejects);
         }
     }
 

@@ -52,6 +52,20 @@ class ProfileBufferTest {
         assertThat(buffer.shouldFlush()).isTrue();
     }
 
+    /** A partition read again from an earlier offset: nothing read of it may be written or move its offset. */
+    @Test
+    void shouldForgetEveryWriteAndTheOffsetOfAPartitionItDrops() {
+        buffer.add(upsert("a", "a1", P0, 7));
+        buffer.add(upsert("b", "b1", P1, 3));
+        buffer.add(upsert("c", "c1", P0, 8));
+
+        buffer.drop(P0);
+
+        Batch batch = buffer.drain();
+        assertThat(batch.writes()).extracting(ProfileWrite::userId).containsExactly("b");
+        assertThat(batch.nextOffsets()).containsOnlyKeys(P1).containsEntry(P1, 4L);
+    }
+
     @Test
     void shouldNotFlushWhenEmptyHoweverLongItWaited() {
         now.addAndGet(Duration.ofSeconds(10).toNanos());
