@@ -59,6 +59,8 @@ public record ProcessorConfig(
     /** How long a dead instance keeps its tasks. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(500);
+    static final int GLOBAL_FETCH_MIN_BYTES = 256 * 1024;
+    static final int GLOBAL_FETCH_MAX_WAIT_MS = 100;
 
     public ProcessorConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -165,6 +167,12 @@ public record ProcessorConfig(
         // (CONCURRENT_TRANSACTIONS); retry it after milliseconds, not the default 100 ms.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // The global store of usernames is read when a user is first seen, for a username it had before this
+        // instance's stores: a profile published a moment ago is in the user's own state already. So its consumer
+        // fetches in pieces of up to 256 KiB, at most every 100 ms, not as each profile appears: in a backfill it fetched
+        // as often as the sink did.
+        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), GLOBAL_FETCH_MIN_BYTES);
+        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_FETCH_MAX_WAIT_MS);
         // Failover: a dead instance keeps its tasks until its session times out, and the others hear of the rebalance
         // at their next heartbeat. 6 s (the least brokers accept by default) instead of 45 s, and 0.5 s instead of 3 s:
         // ClusterIT's instance kill, 48.8 s -> 9-10 s (docs/operations.md). Unprefixed, so that KAFKA_SESSION_TIMEOUT_MS

@@ -19,10 +19,10 @@ import io.usersync.schemas.testing.AuthUsersTable;
  * usersync deployed as an operator would scale it out: a three-broker KRaft cluster (replication factor 3,
  * min.insync.replicas 2), a PostgreSQL, and every stage in {@code usersync run} processes of its own (one capture,
  * three process instances, two sink instances), all separate processes. While users sign up with colliding names, one
- * process instance and one broker are killed with {@code kill -9} and the instance is added back. Afterwards every
- * user is in public.users, no username is held twice, every username stayed as it was given and no row version was
- * written twice ({@link Convergence}). The time from each kill until every user who signed up by a second after it
- * was in public.users is printed, not asserted.
+ * process instance, one broker and one sink instance are killed with {@code kill -9}, and the instances are added
+ * back. Afterwards every user is in public.users, no username is held twice, every username stayed as it was given, no
+ * row version was written twice and no deleted user came back ({@link Convergence}). The time from each kill until
+ * every user who signed up by a second after it was in public.users is printed, not asserted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIT {
@@ -35,14 +35,16 @@ class ClusterIT {
     private static final Map<String, String> SETTINGS = Map.of("USERSYNC_PARTITIONS", "6");
     /**
      * The process instances' settings besides SETTINGS: none, their failover is the processor's default (a 6 s session,
-     * heartbeats every 0.5 s; docs/operations.md, Failover of process instances and brokers). Measuring others:
-     * {@code -Dcluster.process.settings=NAME=value,...}, e.g. {@code KAFKA_SESSION_TIMEOUT_MS=45000} for Kafka's default.
+     * heartbeats every 0.5 s; docs/operations.md, Failover of process and sink instances and brokers). Measuring
+     * others: {@code -Dcluster.process.settings=NAME=value,...}, e.g. {@code KAFKA_SESSION_TIMEOUT_MS=45000} for Kafka's
+     * default.
      */
     private static final Map<String, String> PROCESS_SETTINGS = Map.of();
 
     private final List<String> failovers = new ArrayList<>();
     private final List<UsersyncProcess> instances = new ArrayList<>();
     private final List<UsersyncProcess> processInstances = new ArrayList<>();
+    private final List<UsersyncProcess> sinkInstances = new ArrayList<>();
     private Deployment deployment;
     private PublicUsers publicUsers;
     private Convergence convergence;
@@ -63,8 +65,9 @@ class ClusterIT {
             processInstances.add(deployment.startInstance("process-" + i, "process", processSettings));
         }
         instances.addAll(processInstances);
-        instances.add(deployment.startInstance("sink-1", "sink"));
-        instances.add(deployment.startInstance("sink-2", "sink"));
+        sinkInstances.add(deployment.startInstance("sink-1", "sink"));
+        sinkInstances.add(deployment.startInstance("sink-2", "sink"));
+        instances.addAll(sinkInstances);
         instances.forEach(instance -> instance.awaitUp(AT_MOST));
         convergence.assertConverged();
     }
@@ -81,7 +84,7 @@ class ClusterIT {
     }
 
     @Test
-    void shouldSyncEveryUserOnceUnderOneUniqueUsernameThroughAKilledProcessInstanceAKilledBrokerAndAnInstanceAddedBack()
+    void shouldSyncEveryUserOnceUnderOneUniqueUsernameThroughKilledInstancesAKilledBrokerAndInstancesAddedBack()
             throws Exception {
         traffic.start(CHANGES_PER_SECOND);
         awaitMoreChanges(2 * CHANGES_PER_SECOND);
@@ -90,6 +93,11 @@ class ClusterIT {
         failover("kill -9 of broker 2", deployment.kafka().node(2)::kill);
         victim.start();
         victim.awaitUp(AT_MOST);
+        awaitMoreChanges(2 * CHANGES_PER_SECOND);
+        UsersyncProcess sink = sinkInstances.get(1);
+        failover("kill -9 of " + sink.name(), sink::kill);
+        sink.start();
+        sink.awaitUp(AT_MOST);
         awaitMoreChanges(2 * CHANGES_PER_SECOND);
         traffic.pause();
         convergence.assertConverged();

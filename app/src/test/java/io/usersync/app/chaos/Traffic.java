@@ -22,13 +22,14 @@ import io.usersync.schemas.testing.AuthUsersTable;
 
 /**
  * A steady stream of sign-ups, updates (name or email) and hard deletes in auth.users, drawn from a seeded
- * {@link Random}, at a fixed rate on one thread, so changes commit in a known order. A change the database refuses
+ * {@link Random}, at a fixed rate on one thread; half the updates and deletes are of users who signed up a moment ago, so changes commit in a known order. A change the database refuses
  * (it is down) is counted and the stream goes on. A third of the users share the username base "kim" (kim, kim2, ...),
  * the others have one each; each user's base is in its metadata as {@code chaos_base}, which the pipeline ignores, so
  * a check reads it from auth.users whatever the user's email is by then.
  */
 public final class Traffic implements AutoCloseable {
 
+    private static final int RECENT = 20;
     private static final String APP_META = "{\"provider\":\"email\",\"providers\":[\"email\"]}";
 
     private final AuthUsersTable authUsers;
@@ -106,9 +107,9 @@ public final class Traffic implements AutoCloseable {
             if (kind < 6 || live.size() < 10) {
                 signUpNext();
             } else if (kind < 9) {
-                update(live.get(random.nextInt(live.size())));
+                update(live.get(anyOrRecent()));
             } else {
-                int index = random.nextInt(live.size());
+                int index = anyOrRecent();
                 authUsers.delete(live.get(index));
                 deleted.add(live.remove(index));
             }
@@ -116,6 +117,14 @@ public final class Traffic implements AutoCloseable {
         } catch (SQLException e) {
             refused.incrementAndGet();
         }
+    }
+
+    /**
+     * Half the time one of the last users to sign up: renamed or deleted while their sign-up may still be on its way
+     * through the pipeline, or in what a crashed stage reads again.
+     */
+    private int anyOrRecent() {
+        return random.nextBoolean() ? random.nextInt(live.size()) : live.size() - 1 - random.nextInt(Math.min(RECENT, live.size()));
     }
 
     private void signUpNext() throws SQLException {
