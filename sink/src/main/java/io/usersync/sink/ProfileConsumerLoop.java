@@ -48,6 +48,8 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
      * records for 100,000 users).
      */
     private static final Duration MONITORING_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** How often remembered deletes are looked at for ones old enough to forget; the first time soon after start. */
+    private static final Duration FORGET_DELETES_INTERVAL = Duration.ofHours(1);
     /** Long enough to send the leave request; nothing else waits on close, the offsets are in PostgreSQL. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -69,6 +71,7 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private boolean rebalanced;
     private long lastDatabaseContact = System.nanoTime();
     private long lastMonitoringCommit = System.nanoTime();
+    private long lastForgetDeletes = System.nanoTime() - FORGET_DELETES_INTERVAL.toNanos();
 
     ProfileConsumerLoop(Consumer<String, byte[]> consumer, SinkConfig config, RetryingProfileWriter database,
             DeadLetterReporter deadLetters, SinkMetrics metrics, SinkHealthTracker health) {
@@ -109,6 +112,7 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
                     checkDatabase();
                 }
                 commitToKafkaForMonitoring();
+                forgetOldDeletesHourly();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -223,6 +227,13 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
         offsetsForMonitoring.clear();
         lastMonitoringCommit = System.nanoTime();
+    }
+
+    private void forgetOldDeletesHourly() {
+        if (System.nanoTime() - lastForgetDeletes >= FORGET_DELETES_INTERVAL.toNanos() && health.isUp()) {
+            lastForgetDeletes = System.nanoTime();
+            database.forgetOldDeletes();
+        }
     }
 
     /** Waits before a retry by polling with consumption paused, so the consumer stays in its group and sees rebalances. */

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.usersync.sink.batch.Batch;
 import io.usersync.sink.write.Failure;
@@ -19,6 +21,8 @@ import io.usersync.sink.write.ProfileWriter;
  * database is down and the caller wants to go on; anything else throws, which stops the sink.
  */
 final class RetryingProfileWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryingProfileWriter.class);
 
     /** What the caller does between two attempts, for the given backoff. */
     @FunctionalInterface
@@ -78,6 +82,21 @@ final class RetryingProfileWriter {
             }
         }
         return null;
+    }
+
+    /**
+     * Forgets the deletes the sink applied longer ago than {@link SinkConfig#DELETES_REMEMBERED}, once; housekeeping,
+     * so a failure is logged, not retried, and the next round tries again.
+     */
+    void forgetOldDeletes() {
+        try {
+            int forgotten = writer.forgetDeletesOlderThan(SinkConfig.DELETES_REMEMBERED);
+            if (forgotten > 0) {
+                log.info("Sink forgot {} deletes applied more than {} days ago", forgotten, SinkConfig.DELETES_REMEMBERED.toDays());
+            }
+        } catch (SQLException e) {
+            log.warn("Sink could not forget old deletes, tries again later: {}", Failure.describe(e));
+        }
     }
 
     /** Checks once that the database answers; false (health DOWN) while it is transiently unavailable. */

@@ -3,6 +3,7 @@ package io.usersync.sink;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
@@ -57,6 +58,12 @@ public record SinkConfig(
     public static final double DEFAULT_RETRY_JITTER = 0.5;
     /** Several times what a sink instance's failover takes (its 6 s session, then a rebalance). */
     public static final Duration DEFAULT_USERNAME_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * How long the sink remembers a delete it applied (migration V9): as long as a profile older than it can still come,
+     * which a redrive of a dead letter can do while the dead-letter topic keeps it, and a day more.
+     */
+    public static final Duration DELETES_REMEMBERED = TopicNames.DEAD_LETTERS_RETENTION.plusDays(1);
 
     /** What a tombstone does: delete the row, or keep it with {@code deleted_at} set and personal data cleared. */
     public enum DeleteMode { HARD, SOFT }

@@ -386,6 +386,24 @@ class SinkIT {
         }
     }
 
+    /**
+     * A delete is remembered as long as a profile older than it can come: a redrive of a dead letter can bring one while
+     * the dead-letter topic keeps it (30 days). Then it is forgotten; a newer one is kept.
+     */
+    @Test
+    void shouldForgetADeleteOnlyOnceNoDeadLetterCanBringAnOlderProfileOfItsUser() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        String old = UUID.randomUUID().toString();
+        String recent = UUID.randomUUID().toString();
+        database.execute("insert into usersync.sink_deletes (user_id, source_lsn, deleted_at) values"
+                + " ('" + old + "', 100, now() - interval '32 days'), ('" + recent + "', 200, now() - interval '30 days')");
+
+        start(config(database));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> rememberedDeletes(database).size() == 1);
+        assertThat(rememberedDeletes(database)).containsExactly(recent);
+    }
+
     /** One row alone goes as a prepared upsert; among a hundred, through COPY and the staging table. */
     @ParameterizedTest(name = "batch of {0}")
     @ValueSource(ints = {1, 100})
@@ -528,6 +546,17 @@ class SinkIT {
                 return rs.getLong(1) == records;
             }
         });
+    }
+
+    private static List<String> rememberedDeletes(TestDatabase database) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select user_id::text from usersync.sink_deletes")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
     }
 
     private static long rowCount(TestDatabase database) throws SQLException {

@@ -108,7 +108,8 @@ public final class StreamProcessorStage implements AutoCloseable {
     /** Prepares the state directory (GlobalStoreLeftByACrash writes its marker there); says once when it cannot. */
     private boolean stateDirectoryReady() {
         try {
-            if (GlobalStoreLeftByACrash.removeAndMarkRunning(config.stateDirectory(), config.applicationId())) {
+            if (GlobalStoreLeftByACrash.removeAndMarkRunning(config.stateDirectory(), config.applicationId(),
+                    config.guarantee() == ProcessorConfig.Guarantee.EXACTLY_ONCE)) {
                 log.warn("The previous run did not stop cleanly and left the global store of existing usernames open;"
                         + " removed it, Kafka Streams reads it back from {}", config.profilesTopic());
             }

@@ -68,6 +68,8 @@ final class ProfileSql {
             insert into usersync.sink_deletes as d (user_id, source_lsn) values (?, ?)
             on conflict (user_id) do update set source_lsn = greatest(d.source_lsn, excluded.source_lsn), deleted_at = now()
             """;
+    /** Deletes remembered longer than the given seconds. */
+    static final String FORGET_DELETES = "delete from usersync.sink_deletes where deleted_at < now() - make_interval(secs => ?)";
     /**
      * What the app wrote into a user's profile fields (migration V7) goes with the user: once the row is gone or
      * soft-deleted, by this delete or before it (a foreign key's cascade from auth.users).

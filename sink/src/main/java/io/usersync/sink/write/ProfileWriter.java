@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -163,6 +164,19 @@ public final class ProfileWriter {
     private static boolean isHeldBack(ProfileWrite write, Map<TopicPartition, Long> heldBack) {
         Long from = heldBack.get(write.partition());
         return from != null && write.offset() >= from;
+    }
+
+    /**
+     * Forgets the deletes applied longer ago than {@code kept}: no write of an older profile can come after that.
+     *
+     * @return how many were forgotten
+     */
+    public int forgetDeletesOlderThan(Duration kept) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(ProfileSql.FORGET_DELETES)) {
+            statement.setLong(1, kept.toSeconds());
+            return statement.executeUpdate();
+        }
     }
 
     /** Checks that the database answers; throws what the connection attempt threw when it does not. */

@@ -14,7 +14,10 @@ import java.util.stream.Stream;
  * ({@code TaskCorruptedException} for task {@code -1_-1}, "didn't find a valid state"), so a crashed processor would
  * never start again. A global store is a copy of its topic: when the previous run did not stop cleanly (its marker,
  * {@code <state.dir>/<application.id>.running}, is still there) the store's directory is removed before Streams
- * starts, and Streams reads the topic back into it. A clean stop removes the marker and keeps the store.
+ * starts, and Streams reads the topic back into it. A clean stop removes the marker and keeps the store. At least once,
+ * Streams checkpoints the global store as it goes and, after a crash, reads the topic on from the checkpoint into the
+ * store as it was: the store is kept, which spares a restart reading the whole topic (3 s of a restart with 40,000
+ * users).
  *
  * <p>The same goes for a global store an earlier release kept under another name: its checkpoint holds the topic's
  * offsets, which the new store would take as its own and start from there, missing everything before.
@@ -28,16 +31,17 @@ public final class GlobalStoreLeftByACrash {
     }
 
     /**
-     * Removes the global store if the previous run left it open, then marks this run as running.
+     * Removes the global store if the previous run left it open and this one runs exactly once, then marks this run as
+     * running.
      *
      * @return whether a store left by a crash was removed
      */
-    public static boolean removeAndMarkRunning(Path stateDirectory, String applicationId) {
+    public static boolean removeAndMarkRunning(Path stateDirectory, String applicationId, boolean exactlyOnce) {
         Path marker = marker(stateDirectory, applicationId);
         Path global = stateDirectory.resolve(applicationId).resolve(GLOBAL);
         try {
             boolean removed = false;
-            if (Files.exists(marker) && Files.isDirectory(global)) {
+            if (exactlyOnce && Files.exists(marker) && Files.isDirectory(global)) {
                 delete(global);
                 removed = true;
             }

@@ -11,26 +11,38 @@ import org.junit.jupiter.api.io.TempDir;
 class GlobalStoreLeftByACrashTest {
 
     @Test
-    void shouldRemoveTheGlobalStoreOfARunThatNeverStoppedAndKeepTheTasksStores(@TempDir Path stateDirectory)
+    void shouldRemoveTheGlobalStoreOfARunThatNeverStoppedAndKeepTheTasksStoresExactlyOnce(@TempDir Path stateDirectory)
             throws Exception {
-        assertThat(GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app")).isFalse();
+        assertThat(GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app", true)).isFalse();
         Path global = store(stateDirectory, "global");
         Path task = store(stateDirectory, "1_0");
         // no stoppedCleanly(): the process was killed
 
-        assertThat(GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app")).isTrue();
+        assertThat(GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app", true)).isTrue();
 
         assertThat(global).doesNotExist();
         assertThat(task).exists();
     }
 
+    /** At least once, Streams reads the topic on from the store's checkpoint: the store is kept. */
+    @Test
+    void shouldKeepTheGlobalStoreOfARunThatNeverStoppedAtLeastOnce(@TempDir Path stateDirectory) throws Exception {
+        GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app", false);
+        Path global = store(stateDirectory, "global");
+        // no stoppedCleanly(): the process was killed
+
+        assertThat(GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app", false)).isFalse();
+
+        assertThat(global).exists();
+    }
+
     @Test
     void shouldKeepTheGlobalStoreOfARunThatStoppedCleanly(@TempDir Path stateDirectory) throws Exception {
-        GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app");
+        GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app", true);
         Path global = store(stateDirectory, "global");
         GlobalStoreLeftByACrash.stoppedCleanly(stateDirectory, "app");
 
-        assertThat(GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app")).isFalse();
+        assertThat(GlobalStoreLeftByACrash.removeAndMarkRunning(stateDirectory, "app", true)).isFalse();
 
         assertThat(global).exists();
     }
