@@ -67,7 +67,9 @@ class RedriveIT {
     static void start() throws Exception {
         application = Application.start(ConfigLoader.load(Map.of(
                 "USERSYNC_DATA_DIR", Files.createTempDirectory("usersync-redrive-it").toString(),
-                "USERSYNC_HTTP_PORT", "0", "USERSYNC_PARTITIONS", "3", "USERSYNC_RECONCILE_INTERVAL_S", "0"), Map.of()));
+                "USERSYNC_HTTP_PORT", "0", "USERSYNC_PARTITIONS", "3", "USERSYNC_RECONCILE_INTERVAL_S", "0",
+                // A profile whose username stays taken is dead-lettered after a second, not after the default wait.
+                "USERSYNC_SINK_USERNAME_WAIT_MS", "1000"), Map.of()));
     }
 
     @AfterAll

@@ -155,7 +155,12 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
             @Override
             public boolean waitsForUsername(ProfileWrite write) {
-                long first = firstRefused.computeIfAbsent(new Position(write.partition(), write.offset()), p -> System.nanoTime());
+                long first = firstRefused.computeIfAbsent(new Position(write.partition(), write.offset()), position -> {
+                    log.info("Sink holds partition {} back from offset {}: its profile's username is held by another"
+                            + " row whose change has not been written yet; waiting up to {} s", position.partition(),
+                            position.offset(), usernameWait.toSeconds());
+                    return System.nanoTime();
+                });
                 return System.nanoTime() - first < usernameWait.toNanos();
             }
         }, () -> running && !rebalanced, this::pauseAndPoll);
@@ -181,8 +186,6 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
      * buffer, so that its stored offset never passes the write that waits.
      */
     private void holdBack(TopicPartition partition, long offset) {
-        log.info("Sink holds partition {} back from offset {}: its profile's username is held by another row whose"
-                + " change has not been written yet", partition, offset);
         metrics.usernameHold();
         buffer.drop(partition);
         consumer.seek(partition, offset);
