@@ -178,7 +178,7 @@ class DashboardIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> pageNumber(browser, "synced-per-second"), n -> n != null && n > 0);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertPageWithin(browser, Set.of("synced.total", "deadLetters.total")));
             assertThat(browser.findElement(By.id("chart-line")).getAttribute("points")).isNotBlank();
-            // While sign-ups flow: what a newcomer sees, and what the README shows.
+            // While sign-ups flow: what a newcomer sees, and what docs/dashboard.md shows.
             Path screenshot = Path.of("target", "dashboard.png");
             Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
             assertThat(screenshot).isNotEmptyFile();
@@ -227,7 +227,7 @@ class DashboardIT {
             names.removeAll(PROMETHEUS_OWN);
             assertThat(exported).as("metrics of " + expression).containsAll(names);
         }
-        assertThat(Files.readString(REPOSITORY.resolve("README.md"))).contains(alertNames);
+        assertThat(Files.readString(REPOSITORY.resolve("docs/dashboard.md"))).contains(alertNames);
     }
 
     @Test

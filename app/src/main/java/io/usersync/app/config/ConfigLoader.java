@@ -56,7 +56,7 @@ public final class ConfigLoader {
                 .filter(name -> Arrays.stream(Setting.values()).noneMatch(s -> s.variable().equals(name)))
                 .filter(name -> !KafkaClientSettings.isClientVariable(name))
                 .filter(name -> !DebeziumSettings.isVariable(name))
-                .forEach(name -> problems.add(name + " is not a usersync setting. Fix: see the configuration table in README.md."));
+                .forEach(name -> problems.add(name + " is not a usersync setting. Fix: see docs/configuration.md."));
         Optional<String> dbUrl = values.optional(Setting.DB_URL);
         dbUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> problems.add(Setting.DB_URL.variable()
                 + " must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/postgres; got '"

@@ -14,8 +14,8 @@ import io.usersync.schemas.database.ProfileTable;
 import io.usersync.sink.SinkConfig;
 
 /**
- * Every environment variable usersync reads, with its default and what it is for. The README's
- * configuration table and docker-compose use exactly these. A default a stage's config also knows is that
+ * Every environment variable usersync reads, with its default and what it is for. The configuration table in
+ * docs/configuration.md and docker-compose use exactly these. A default a stage's config also knows is that
  * config's constant, written here as the variable takes it; the others live only here.
  */
 public enum Setting {

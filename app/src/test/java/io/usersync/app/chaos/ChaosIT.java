@@ -147,7 +147,7 @@ class ChaosIT {
         }
         assertThat(capture.logText()).contains("Replication slot 'usersync' is gone");
         // The new snapshot has no deletes: the rows of users deleted while the slot was gone are removed by a repair, as
-        // capture's warning and the README say.
+        // capture's warning and docs/operations.md say.
         traffic.pause();
         awaitAllUp();
         publicUsers.removeOrphans(deployment.kafka().bootstrapServers());

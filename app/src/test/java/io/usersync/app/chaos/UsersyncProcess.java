@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class UsersyncProcess implements AutoCloseable {
 
-    /** A small heap and the quick compiler only, as in the image (README, Performance): several JVMs share the cores. */
+    /** A small heap and the quick compiler only, as in the image (docs/performance.md): several JVMs share the cores. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,16 +12,19 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-/** README's configuration table lists exactly the settings usersync reads. */
-class ReadmeConfigurationTableTest {
+/** The configuration table of docs/configuration.md lists exactly the settings usersync reads. */
+class ConfigurationPageTest {
 
-    private static final Path README = Path.of(System.getProperty("user.dir")).getParent().resolve("README.md");
+    private static final Path PAGE =
+            Path.of(System.getProperty("user.dir")).getParent().resolve("docs").resolve("configuration.md");
     private static final Pattern ROW = Pattern.compile("^\\| `([A-Z0-9_]+)` \\|");
 
     @Test
     void shouldListEverySettingOnceAndNothingElse() throws IOException {
-        String text = Files.readString(README);
-        String table = text.substring(text.indexOf("## Configuration"), text.indexOf("\n## ", text.indexOf("## Configuration") + 1));
+        String text = Files.readString(PAGE);
+        int start = text.indexOf("## Configuration");
+        int end = text.indexOf("\n## ", start + 1);
+        String table = text.substring(start, end < 0 ? text.length() : end);
         List<String> rows = table.lines().map(ROW::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
 
         assertThat(rows).containsExactlyInAnyOrderElementsOf(Arrays.stream(Setting.values()).map(Setting::variable).toList());
