@@ -35,9 +35,11 @@ import io.usersync.app.run.ScratchDirectory;
 import io.usersync.schemas.testing.AuthUsersTable;
 
 /**
- * The real {@code usersync run} in a JVM of its own, with its embedded PostgreSQL and Kafka broker, holding tens of
- * thousands of users, killed with {@code kill -9} while users sign up, and started again on the same data directory. The embedded PostgreSQL is a
- * process of its own and outlives the kill, so sign-ups go on while usersync is down, as they would on Supabase.
+ * The real {@code ./usersync run}, started by the checkout's launcher as a user starts it (the packaged jar and the
+ * class-data archive the build recorded), with its embedded PostgreSQL and Kafka broker, holding tens of thousands of
+ * users, killed with {@code kill -9} while users sign up, and started again on the same data directory. The embedded
+ * PostgreSQL is a process of its own and outlives the kill, so sign-ups go on while usersync is down, as they would
+ * on Supabase.
  * Prints how long the restarted process took until every sign-up made before the restart was in public.users.
  */
 class CrashRecoveryIT {
@@ -138,7 +140,7 @@ class CrashRecoveryIT {
     }
 
     private JavaProcess start(String name) throws IOException {
-        return JavaProcess.usersyncRun(List.of("-Xmx512m"), Map.of("USERSYNC_DATA_DIR", dataDir.path().toString(),
+        return JavaProcess.usersyncLauncherRun("-Xmx512m -XX:+ExitOnOutOfMemoryError", Map.of("USERSYNC_DATA_DIR", dataDir.path().toString(),
                 "USERSYNC_EMBEDDED_DB_PORT", Integer.toString(dbPort), "USERSYNC_HTTP_PORT", "0",
                 "USERSYNC_RECONCILE_INTERVAL_S", "0"), logs.resolve(name + ".log"));
     }

@@ -47,6 +47,22 @@ public final class JavaProcess implements AutoCloseable {
         return new JavaProcess(log, process);
     }
 
+    /**
+     * {@code ./usersync run} as a user starts it: the checkout's launcher, which runs the jar this build packaged
+     * with the class-data archive the build recorded for this machine's JVM, under {@code USERSYNC_JAVA_OPTS}.
+     * The launcher replaces itself with the JVM, so {@link #kill()} kills usersync.
+     */
+    public static JavaProcess usersyncLauncherRun(String javaOptions, Map<String, String> environment, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of("..", "usersync").toAbsolutePath().normalize().toString(), "run");
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("USERSYNC_") || variable.startsWith("KAFKA_"));
+        builder.environment().putAll(environment);
+        builder.environment().put("USERSYNC_JAVA_OPTS", javaOptions);
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Process process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new JavaProcess(log, process);
+    }
+
     /** {@code usersync run} as {@link Main} runs it. */
     public static JavaProcess usersyncRun(List<String> jvmOptions, Map<String, String> environment, Path log)
             throws IOException {
