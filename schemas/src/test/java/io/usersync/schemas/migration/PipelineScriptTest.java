@@ -9,7 +9,7 @@ class PipelineScriptTest {
     @Test
     void shouldOrderTheMigrationsByVersionNumberNotByName() {
         assertThat(PipelineScript.migrations()).extracting(migration -> migration.version().getVersion())
-                .startsWith("1", "2").endsWith("9", "10");
+                .startsWith("1", "2").endsWith("10", "11");
     }
 
     @Test
