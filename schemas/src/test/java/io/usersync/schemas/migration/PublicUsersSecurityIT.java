@@ -111,6 +111,7 @@ class PublicUsersSecurityIT {
     @Test
     void shouldRefuseAnonCallingTheDefinerFunctionBehindCurrentUserEmail() throws SQLException {
         TestDatabase database = databaseWithAliceAndBob();
+        assertThat(rows(database, "select to_regprocedure('usersync.current_user_email()') is not null")).containsExactly("true");
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
             claims(s, "{\"sub\":\"" + ALICE + "\",\"role\":\"anon\"}");
             s.execute("set role anon");
