@@ -21,6 +21,7 @@ import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.migration.Migrations;
+import io.usersync.schemas.migration.PipelineScript;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Spec;
                 "trigger) is adopted: the pipeline's columns are added, the app's rows, columns, constraints, policies and",
                 "triggers kept. usersync creates only public.users: a USERSYNC_TABLE of another name must exist.",
                 "Exit code 2, with the reason and the fix, when the table cannot be adopted; nothing is changed then.",
-                "With --dev-auth-schema it first creates Supabase's auth schema: for a development database only."})
+                "With --dev-auth-schema it first creates Supabase's auth schema: for a development database only.",
+                "With --print-sql it changes nothing and needs no database: it prints the schema as one SQL script for",
+                "supabase/migrations, with Flyway's history, after which migrate and run take the database as migrated."})
 final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
@@ -48,9 +51,15 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print what migrate would do, the adoption plan included, and change nothing")
     boolean dryRun;
 
+    @Option(names = "--print-sql", description = "print the schema as one SQL script (for supabase/migrations) and change nothing")
+    boolean printSql;
+
     @Override
     public Integer call() throws SQLException {
         AppConfig config = options.load();
+        if (printSql) {
+            return printSql(config);
+        }
         DatabaseSettings database = config.database().orElseThrow(() -> new ConfigException(List.of(Setting.DB_URL.variable()
                 + " is required for migrate. Fix: set it to the JDBC URL of the database to migrate.")));
         ProfileTable table = database.profileTable();
@@ -90,6 +99,32 @@ final class MigrateCommand implements Callable<Integer> {
             }
             applyProfileFields(config.sink().profileFields(), pool, out);
         }
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Offline: the script needs only the profile table and the policy. An app's own table is never in it, because
+     * adopting one depends on what the table holds, which only migrate reads.
+     */
+    private int printSql(AppConfig config) {
+        ProfileTable table = config.database().map(DatabaseSettings::profileTable).orElse(ProfileTable.DEFAULT);
+        PrintWriter err = spec.commandLine().getErr();
+        if (devAuthSchema || dryRun) {
+            err.println("usersync migrate --print-sql prints usersync's schema only; it takes neither --dev-auth-schema (the"
+                    + " auth schema is Supabase's) nor --dry-run (it changes nothing anyway).");
+            err.flush();
+            return 2;
+        }
+        if (!table.isDefault()) {
+            err.printf("usersync migrate --print-sql printed nothing: %s=%s is the app's own table, which usersync adopts"
+                    + " and never creates, after reading what it holds. Fix: run 'usersync migrate --dry-run' to see the"
+                    + " adoption plan, then 'usersync migrate' against the database%n", Setting.TABLE.variable(), table);
+            err.flush();
+            return 2;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(PipelineScript.script(config.sink().profileFields().sql()));
         out.flush();
         return 0;
     }

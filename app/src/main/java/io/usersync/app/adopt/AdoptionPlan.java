@@ -252,6 +252,10 @@ public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<St
         return notes;
     }
 
+    /**
+     * V5's function, on the adopted table, so that migration V11 finds it as it finds V5's on public.users and moves its
+     * body to schema usersync; an app's own function of that name stays the app's, V11 included.
+     */
     private static void currentUserEmail(TableShape shape, List<AdoptionStep> steps, List<String> notes) {
         if (shape.currentUserEmailExists()) {
             notes.add("keeps the app's public.current_user_email()");
@@ -276,7 +280,8 @@ public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<St
             sql.add("grant execute on function public.current_user_email() to authenticated");
         }
         steps.add(new AdoptionStep("creates public.current_user_email(), as migration V5 does: a signed-in user's own"
-                + " email, which no role reads from the table", String.join(";\n", sql)));
+                + " email, which no role reads from the table (migration V11 then moves its body to schema usersync)",
+                String.join(";\n", sql)));
     }
 
     private static boolean reachesNewColumns(TableShape.Grant grant) {

@@ -48,6 +48,11 @@ public enum ProfileFieldsPolicy {
         }
     }
 
+    /** What {@link #apply} runs, as a statement for a script ({@code usersync migrate --print-sql}). */
+    public String sql() {
+        return "select usersync.apply_profile_fields_policy('" + value + "');";
+    }
+
     /**
      * The policy the database holds for this profile table; empty when the table is not the one {@code migrate} made or
      * adopted (no migration V7 on it).

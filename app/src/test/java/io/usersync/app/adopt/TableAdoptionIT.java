@@ -79,13 +79,13 @@ class TableAdoptionIT {
     }
 
     @Test
-    void shouldRecordV1ToV9AndCreateThePipelinesTables() throws SQLException {
+    void shouldRecordEveryMigrationAndCreateThePipelinesTables() throws SQLException {
         TestDatabase database = starter();
 
         String output = migrate(database).out();
 
         assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
-                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
         assertThat(query(database, "select table_name from information_schema.tables where table_schema = 'usersync'"
                 + " order by 1")).contains("app_owned_fields", "capture_heartbeat", "capture_signal", "dlt_redrives",
                 "flyway_schema_history", "sink_offsets");
@@ -380,7 +380,7 @@ class TableAdoptionIT {
 
         assertThat(resumed.exit()).isZero();
         assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
-                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
         assertThat(query(database, "select count(*)::text from pg_constraint where conrelid = 'public.users'::regclass"
                 + " and conname like 'users_%' and contype = 'c'")).containsExactly("0");
     }
@@ -404,11 +404,12 @@ class TableAdoptionIT {
         String output = migrate(database, PROFILES_SETTING).out();
 
         assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
-                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
         assertThat(output).contains("recorded V1 users and pipeline schema, V5 supabase privileges and profile rules,"
                 + " V6 announce usernames set outside the pipeline as applied without running them; ran V2 sink offsets,"
                 + " V3 capture signal, V4 dlt redrives, V7 profile fields owned by the app, V8 announce usernames on the"
-                + " profile table, V9 deleted users stay deleted");
+                + " profile table, V9 deleted users stay deleted, V10 policies call auth functions once, V11 current user email"
+                + " defined outside the api");
     }
 
     @Test
@@ -517,6 +518,34 @@ class TableAdoptionIT {
     }
 
     @Test
+    void shouldDefineCurrentUserEmailOnATableNamedProfilesOutsideTheSchemaTheApiExposes() throws SQLException {
+        TestDatabase database = starter(PROFILES);
+
+        migrate(database, PROFILES_SETTING);
+
+        assertThat(query(database, "select p.oid::regprocedure || ' ' || p.prosecdef from pg_proc p"
+                + " where p.proname = 'current_user_email' order by 1"))
+                .containsExactly("current_user_email() false", "usersync.current_user_email() true");
+        assertThat(query(database, "select pg_get_functiondef('usersync.current_user_email()'::regprocedure)"))
+                .singleElement().asString().contains("from public.profiles u where u.id = auth.uid()");
+    }
+
+    @Test
+    void shouldKeepTheAppsOwnCurrentUserEmail() throws SQLException {
+        TestDatabase database = starter();
+        database.execute("""
+                create function public.current_user_email() returns text language sql stable security definer
+                    set search_path = '' as 'select u.email from auth.users u where u.id = auth.uid()'""");
+
+        migrate(database);
+
+        assertThat(query(database, "select p.prosrc || ' ' || p.prosecdef from pg_proc p"
+                + " where p.oid = 'public.current_user_email()'::regprocedure"))
+                .containsExactly("select u.email from auth.users u where u.id = auth.uid() true");
+        assertThat(query(database, "select to_regprocedure('usersync.current_user_email()')::text")).containsOnlyNulls();
+    }
+
+    @Test
     void shouldNameTheHandleNewUserTriggerWritingATableNamedProfilesForTheCutOver() throws SQLException {
         TestDatabase database = starter(PROFILES);
 
@@ -571,7 +600,7 @@ class TableAdoptionIT {
         assertThat(resumed.out()).contains("recorded V1 users and pipeline schema, V5 supabase privileges and profile rules,"
                 + " V6 announce usernames set outside the pipeline as applied without running them");
         assertThat(query(database, "select version from usersync.flyway_schema_history where success and version is not null"
-                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+                + " order by installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
     }
 
     @Test

@@ -23,9 +23,10 @@ import io.usersync.schemas.database.ProfileTable;
  */
 public final class Migrations {
 
-    private static final String HISTORY_TABLE = "flyway_schema_history";
-    private static final String PIPELINE_LOCATION = "classpath:db/usersync";
-    private static final String PIPELINE_HISTORY_SCHEMA = "usersync";
+    static final String HISTORY_TABLE = "flyway_schema_history";
+    static final String PIPELINE_LOCATION = "classpath:db/usersync";
+    static final String PIPELINE_HISTORY_SCHEMA = "usersync";
+    static final String USERS_TABLE_PLACEHOLDER = "users_table";
 
     /**
      * The pipeline migrations an adopted {@code public.users} gets recorded without running: V1 would create the
@@ -143,7 +144,7 @@ public final class Migrations {
     }
 
     private FluentConfiguration pipeline() {
-        return flyway(PIPELINE_LOCATION, PIPELINE_HISTORY_SCHEMA).placeholders(Map.of("users_table", table.qualified()));
+        return flyway(PIPELINE_LOCATION, PIPELINE_HISTORY_SCHEMA).placeholders(Map.of(USERS_TABLE_PLACEHOLDER, table.qualified()));
     }
 
     private FluentConfiguration flyway(String location, String historySchema) {

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +95,86 @@ class PublicUsersSecurityIT {
             claims(s, "{\"sub\":\"" + ALICE + "\",\"role\":\"anon\"}");
             s.execute("set role anon");
             assertThatThrownBy(() -> s.executeQuery("select public.current_user_email()"))
+                    .hasMessageContaining(PERMISSION_DENIED);
+        }
+    }
+
+    @Test
+    void shouldGiveASignedInUserTheirOwnEmailAndNoOtherThroughTheFunctionBehindCurrentUserEmail() throws SQLException {
+        TestDatabase database = databaseWithAliceAndBob();
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            actAs(s, ALICE);
+            assertThat(rows(s, "select usersync.current_user_email()")).containsExactly("alice@example.com");
+        }
+    }
+
+    @Test
+    void shouldRefuseAnonCallingTheDefinerFunctionBehindCurrentUserEmail() throws SQLException {
+        TestDatabase database = databaseWithAliceAndBob();
+        assertThat(rows(database, "select to_regprocedure('usersync.current_user_email()') is not null")).containsExactly("true");
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            claims(s, "{\"sub\":\"" + ALICE + "\",\"role\":\"anon\"}");
+            s.execute("set role anon");
+            assertThatThrownBy(() -> s.executeQuery("select usersync.current_user_email()"))
+                    .hasMessageContaining(PERMISSION_DENIED);
+        }
+    }
+
+    /** Lint 0029's fix: no function in schema public, which PostgREST exposes, runs with its owner's rights. */
+    @Test
+    void shouldRunCurrentUserEmailInSchemaPublicAsItsCaller() throws SQLException {
+        TestDatabase database = databaseWithAliceAndBob();
+        assertThat(rows(database, "select p.proname from pg_proc p where p.pronamespace = 'public'::regnamespace and p.prosecdef"))
+                .isEmpty();
+    }
+
+    /**
+     * Signed-in users may look up names in schema usersync, for public.current_user_email(): of what is there, they
+     * call current_user_email() and reserved_usernames() (which the check on usernames calls as whoever writes) and
+     * nothing else.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"anon", "authenticated"})
+    void shouldRefuseReadingOrCallingAnythingElseInSchemaUsersync(String role) throws SQLException {
+        TestDatabase database = databaseWithAliceAndBob();
+        List<String> tables = rows(database, "select format('%I.%I', n.nspname, c.relname) from pg_class c"
+                + " join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'usersync' and c.relkind in ('r', 'p', 'v', 'm', 'S')"
+                + " order by 1");
+        List<String> functions = rows(database, "select format('%I.%I(%s)', n.nspname, p.proname,"
+                + " (select string_agg('null::' || format_type(t, null), ', ' order by i)"
+                + "  from unnest(p.proargtypes::oid[]) with ordinality as a (t, i)))"
+                + " from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'usersync'"
+                + " and p.proname not in ('current_user_email', 'reserved_usernames') order by 1");
+        assertThat(tables).contains("usersync.sink_offsets", "usersync.app_owned_fields", "usersync.flyway_schema_history");
+        assertThat(functions).contains("usersync.give_back_to_provider(null::uuid, null::text[])",
+                "usersync.profile_fields_policy()", "usersync.apply_profile_fields_policy(null::text)");
+
+        List<String> reached = new ArrayList<>();
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            actAsRole(s, role, ALICE);
+            for (String statement : Stream.concat(tables.stream().map(table -> "select from " + table + " limit 1"),
+                    functions.stream().map(function -> "select " + function)).toList()) {
+                try {
+                    s.execute(statement);
+                    reached.add(statement);
+                } catch (SQLException e) {
+                    if (!e.getMessage().contains(PERMISSION_DENIED)) {
+                        reached.add(statement + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        assertThat(reached).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"anon", "authenticated"})
+    void shouldRefuseCreatingAFunctionInSchemaUsersync(String role) throws SQLException {
+        TestDatabase database = databaseWithAliceAndBob();
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            actAsRole(s, role, ALICE);
+            assertThatThrownBy(() -> s.execute("create function usersync.current_user_id() returns uuid language sql"
+                    + " as 'select auth.uid()'"))
                     .hasMessageContaining(PERMISSION_DENIED);
         }
     }
