@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -191,11 +192,16 @@ class DashboardIT {
             });
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertPageWithin(browser, null));
             JsonNode now = metricsJson();
+            // The page redraws these rows at every refresh: an element found just before a redraw is gone when read,
+            // so each is found again until it is read whole.
             for (JsonNode stage : now.get("stages")) {
-                assertThat(browser.findElement(By.id("stage-" + stage.get("stage").asText())).getText())
-                        .contains(stage.get("status").asText(), stage.get("reason").asText());
+                await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class).untilAsserted(() ->
+                        assertThat(browser.findElement(By.id("stage-" + stage.get("stage").asText())).getText())
+                                .contains(stage.get("status").asText(), stage.get("reason").asText()));
             }
-            assertThat(browser.findElement(By.id("dead-letter-latest")).getText()).contains(deadLetterUser.toString(), "unreadable-metadata");
+            await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class).untilAsserted(() ->
+                    assertThat(browser.findElement(By.id("dead-letter-latest")).getText())
+                            .contains(deadLetterUser.toString(), "unreadable-metadata"));
             assertThat(browser.getPageSource()).doesNotContain("@example.com", "Browser Person");
         } finally {
             signUps.shutdownNow();
