@@ -70,7 +70,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         if (record.value().change() != null) {
             onChange(record, record.value().change());
         } else {
-            onAssignment(record, record.value().assignedUsername());
+            onAssignment(record, record.value().assignment());
         }
     }
 
@@ -195,8 +195,9 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         return null;
     }
 
-    private void onAssignment(Record<String, UserInput> record, String username) {
+    private void onAssignment(Record<String, UserInput> record, UsernameAssignment assignment) {
         String userId = record.key();
+        String username = assignment.username();
         UserState state = states.get(userId);
         if (state == null) {
             // A username reserved in public.users for a user whose changes have not come yet: theirs to keep.
@@ -220,6 +221,13 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
             if (resendRepeats) {
                 resend(record, state);
             }
+        } else if (assignment.claimed()) {
+            // A claim answered again with another name: a crash can bring the registry's stores back at different
+            // points (the owner of the name given first lost, the hint past it kept). The user keeps the name already
+            // sent and written; the second goes back. Sending it would write the row again at the same LSN.
+            metrics.repeatedInput();
+            release(record, userId, username);
+            holdAgain(record, userId, state.username());
         } else {
             // Renamed outside the pipeline: adopt the new name and free the old one.
             release(record, userId, state.username());

@@ -64,7 +64,7 @@ public final class UserSyncTopology {
                         .process(() -> new ChangeParser(metrics), Named.as("parse-change")))
                 .mapValues(UserInput::of, Named.as("as-user-change"));
         KStream<String, UserInput> assignments = stream(builder, topics.assignments(), "assignments-source")
-                .mapValues(assignment -> UserInput.assigned(assignment.username()), Named.as("as-user-assignment"));
+                .mapValues(UserInput::assigned, Named.as("as-user-assignment"));
 
         changes.merge(assignments, Named.as("user-inputs"))
                 .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames(),

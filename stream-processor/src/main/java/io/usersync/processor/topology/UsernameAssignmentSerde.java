@@ -7,7 +7,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes an assignment as JSON, {@code {"username":"alice"}}. Reads that, and the form releases before it wrote and
+ * Writes an assignment as JSON, {@code {"username":"alice","claimed":true}}. Reads that, and the form releases before it wrote and
  * an assignments topic may still hold across an upgrade: the username alone as UTF-8 text. The two cannot be taken
  * for one another: a username is {@code [a-z0-9_]} (public.users' {@code users_username_format}), never a
  * {@code '{'}.
@@ -31,7 +31,7 @@ final class UsernameAssignmentSerde implements Serde<UsernameAssignment> {
             if (bytes.length > 0 && bytes[0] == '{') {
                 return fromJson.deserialize(topic, bytes);
             }
-            return new UsernameAssignment(new String(bytes, StandardCharsets.UTF_8));
+            return UsernameAssignment.reserved(new String(bytes, StandardCharsets.UTF_8));
         };
     }
 }

@@ -60,7 +60,7 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
             if (assigned.numbered()) {
                 metrics.collisionResolved();
             }
-            assign(record, claim.userId(), assigned.username());
+            context.forward(record.withKey(claim.userId()).withValue(UsernameAssignment.claimed(assigned.username())));
         } else if (result instanceof ClaimResult.RetryUnderRoot retry) {
             context.forward(record.withKey(retry.root())
                     .withValue(new ClaimOutcome.Retry(UsernameClaim.claim(claim.userId(), claim.base(), null))));
@@ -71,15 +71,11 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
     private void reserve(Record<String, UsernameClaim> record, UsernameClaim.Reserve claim) {
         ReserveResult result = registry.reserve(claim.userId(), claim.username());
         if (result instanceof ReserveResult.Taken taken) {
-            assign(record, claim.userId(), taken.username());
+            context.forward(record.withKey(claim.userId()).withValue(UsernameAssignment.reserved(taken.username())));
         } else if (result instanceof ReserveResult.Conflict conflict) {
             metrics.reservationConflict();
             log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.USER_ID, claim.userId())
                     .log("Username reserved for user {} was already given to user {}", claim.userId(), conflict.owner());
         }
-    }
-
-    private void assign(Record<String, UsernameClaim> record, String userId, String username) {
-        context.forward(record.withKey(userId).withValue(new UsernameAssignment(username)));
     }
 }

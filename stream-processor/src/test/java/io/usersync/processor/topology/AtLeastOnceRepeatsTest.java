@@ -149,10 +149,51 @@ class AtLeastOnceRepeatsTest {
         TestInputTopic<String, UsernameAssignment> assignments = fixture.driver.createInputTopic(topic.name(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
 
-        assignments.pipeInput(id, new UsernameAssignment("ada"));
+        assignments.pipeInput(id, UsernameAssignment.claimed("ada"));
 
         assertThat(fixture.readProfiles()).containsExactlyElementsOf(first);
         assertThat(events()).extracting(UserEvent::type).containsExactly(UserEvent.CREATED);
+    }
+
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {1, 8})
+    void shouldKeepTheUsernameItSentWhenItsClaimIsAnsweredAgainWithAnotherName(int partitions) {
+        fixture = new TopologyFixture(false, partitions, Guarantee.AT_LEAST_ONCE);
+        String id = UUID.randomUUID().toString();
+        fixture.send(id, row(id).email("ada@example.com").userMeta("{}").appMeta(EMAIL_APP).create(nextLsn()));
+        fixture.readProfiles();
+        events();
+        // After a crash the registry's stores came back at different points: the owner of "ada" lost, and the claim,
+        // given again, answered with the next free name.
+        fixture.usernames().delete("ada");
+        fixture.usernames().put("ada2", id);
+        Topics.Topic<String, UsernameAssignment> topic = Topics.of(fixture.config).assignments();
+        TestInputTopic<String, UsernameAssignment> assignments = fixture.driver.createInputTopic(topic.name(),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+
+        assignments.pipeInput(id, UsernameAssignment.claimed("ada2"));
+
+        assertThat(fixture.readProfiles()).extracting(UserProfile::username).doesNotContain("ada2");
+        assertThat(events()).extracting(UserEvent::type).doesNotContain(UserEvent.UPDATED);
+        assertThat(fixture.usernames().get("ada")).isEqualTo(id);
+        assertThat(fixture.usernames().get("ada2")).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {1, 8})
+    void shouldAdoptAUsernameReservedOutsideThePipeline(int partitions) {
+        fixture = new TopologyFixture(false, partitions, Guarantee.AT_LEAST_ONCE);
+        String id = UUID.randomUUID().toString();
+        fixture.send(id, row(id).email("ada@example.com").userMeta("{}").appMeta(EMAIL_APP).create(nextLsn()));
+        fixture.readProfiles();
+        events();
+        Topics.Topic<String, UsernameAssignment> topic = Topics.of(fixture.config).assignments();
+        TestInputTopic<String, UsernameAssignment> assignments = fixture.driver.createInputTopic(topic.name(),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+
+        assignments.pipeInput(id, UsernameAssignment.reserved("countess"));
+
+        assertThat(fixture.readProfiles()).extracting(UserProfile::username).containsExactly("countess");
     }
 
     @ParameterizedTest(name = "{0} partitions")

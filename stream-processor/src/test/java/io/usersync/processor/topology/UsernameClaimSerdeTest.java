@@ -73,17 +73,23 @@ class UsernameClaimSerdeTest {
     }
 
     @Test
-    void shouldReadAnAssignmentAnEarlierReleaseWroteAsPlainText() {
+    void shouldReadAnAssignmentAnEarlierReleaseWroteAsPlainTextAsAReservations() {
         assertThat(ASSIGNMENTS.deserializer().deserialize(TOPIC, "alice2".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(new UsernameAssignment("alice2"));
+                .isEqualTo(UsernameAssignment.reserved("alice2"));
+    }
+
+    @Test
+    void shouldReadAnAssignmentAnEarlierReleaseWroteAsJsonWithoutItsOriginAsAReservations() {
+        assertThat(ASSIGNMENTS.deserializer().deserialize(TOPIC, "{\"username\":\"alice2\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(UsernameAssignment.reserved("alice2"));
     }
 
     @Test
     void shouldWriteAnAssignmentAsJsonAndReadItBack() {
-        byte[] bytes = ASSIGNMENTS.serializer().serialize(TOPIC, new UsernameAssignment("alice2"));
+        byte[] bytes = ASSIGNMENTS.serializer().serialize(TOPIC, UsernameAssignment.claimed("alice2"));
 
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"username\":\"alice2\"}");
-        assertThat(ASSIGNMENTS.deserializer().deserialize(TOPIC, bytes)).isEqualTo(new UsernameAssignment("alice2"));
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"username\":\"alice2\",\"claimed\":true}");
+        assertThat(ASSIGNMENTS.deserializer().deserialize(TOPIC, bytes)).isEqualTo(UsernameAssignment.claimed("alice2"));
     }
 
     @Test
