@@ -124,7 +124,7 @@ class CaptureTakeoverIT {
     }
 
     private JavaProcess startCapture(String name, TestDatabase database, int httpPort) throws IOException {
-        return JavaProcess.usersyncRun(List.of("-Xmx256m"), Map.of(
+        return JavaProcess.usersyncLauncherRun("-Xmx256m", Map.of(
                 "USERSYNC_STAGES", "capture",
                 "USERSYNC_DB_URL", database.jdbcUrl(),
                 "USERSYNC_DB_USER", database.user(),

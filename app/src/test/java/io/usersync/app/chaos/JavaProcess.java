@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.usersync.app.Main;
-
 /**
- * A class of the test classpath run as a JVM of its own, its output in a log file: a stage of usersync, a broker.
+ * A JVM of its own, its output in a log file: a class of the test classpath (a broker, a compose service), or
+ * {@code ./usersync run} through the launcher.
  * It can be stopped as an operator would (SIGTERM, shutdown hooks run) or killed with {@code kill -9}.
  */
 public final class JavaProcess implements AutoCloseable {
@@ -61,12 +60,6 @@ public final class JavaProcess implements AutoCloseable {
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new JavaProcess(log, process);
-    }
-
-    /** {@code usersync run} as {@link Main} runs it. */
-    public static JavaProcess usersyncRun(List<String> jvmOptions, Map<String, String> environment, Path log)
-            throws IOException {
-        return start(Main.class, jvmOptions, List.of("run"), environment, log);
     }
 
     public Path log() {

@@ -11,20 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * One {@code usersync run} instance in a JVM of its own, with its data directory and ops port kept across restarts,
- * as a supervisor would run it: start, {@code kill -9}, stop, start again; its {@code /health} read over HTTP.
+ * One {@code ./usersync run} instance (the launcher and the jar this build packaged, as a user starts it) in a JVM of
+ * its own, with its data directory and ops port kept across restarts, as a supervisor would run it: start,
+ * {@code kill -9}, stop, start again; its {@code /health} read over HTTP.
  */
 public final class UsersyncProcess implements AutoCloseable {
 
     /** A small heap and the quick compiler only, as in the image (docs/performance.md): several JVMs share the cores. */
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    private static final String JVM_OPTIONS = "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,7 +56,7 @@ public final class UsersyncProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is running");
         }
-        process = JavaProcess.usersyncRun(JVM_OPTIONS, environment, log);
+        process = JavaProcess.usersyncLauncherRun(JVM_OPTIONS, environment, log);
         return this;
     }
 
