@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -28,6 +29,7 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param debezium        connector properties the operator passed through, on top of (and winning over) the
  *                        ones capture sets
  * @param deadLetterTopic where a change too big for Kafka is reported ({@code usersync.dlt} by default)
+ * @param erasureBound    how long a deleted user's personal data may stay in the topics capture creates
  */
 public record CaptureConfig(
         DatabaseSettings database,
@@ -42,7 +44,8 @@ public record CaptureConfig(
         int maxBatchSize,
         Duration heartbeatInterval,
         DebeziumSettings debezium,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        ErasureBound erasureBound) {
 
     public static final String DEFAULT_SLOT = "usersync";
     public static final String DEFAULT_PUBLICATION = "usersync";
@@ -61,17 +64,21 @@ public record CaptureConfig(
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(debezium, "debezium");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(erasureBound, "erasureBound");
         if (topicPartitions < 1 || maxBatchSize < 1) {
             throw new IllegalArgumentException("topicPartitions and maxBatchSize must be positive");
         }
     }
 
-    /** A configuration that reports to the default dead-letter topic, {@link TopicNames#DEAD_LETTERS}. */
+    /**
+     * A configuration that reports to the default dead-letter topic, {@link TopicNames#DEAD_LETTERS}, under the default
+     * erasure bound.
+     */
     public CaptureConfig(DatabaseSettings database, KafkaClientSettings kafka, String topic, String reservationsTopic,
             int topicPartitions, String slotName, String publicationName, OffsetStore offsets, Duration pollInterval,
             int maxBatchSize, Duration heartbeatInterval, DebeziumSettings debezium) {
         this(database, kafka, topic, reservationsTopic, topicPartitions, slotName, publicationName, offsets, pollInterval,
-                maxBatchSize, heartbeatInterval, debezium, TopicNames.DEAD_LETTERS);
+                maxBatchSize, heartbeatInterval, debezium, TopicNames.DEAD_LETTERS, ErasureBound.DEFAULT);
     }
 
     /** Debezium's offsets: a Kafka topic in production, a file for a single embedded process. */

@@ -16,8 +16,9 @@ import io.usersync.schemas.TopicNames;
 
 /**
  * The topics capture writes: compacted, so the latest change of every user stays for replays and fresh
- * deployments, and the dead-letter topic (deleted after {@link TopicNames#DEAD_LETTERS_RETENTION}), where a change
- * too big for Kafka is reported. Created by capture when missing; an existing topic is left as it is.
+ * deployments (and a deleted user's changes go within the erasure bound), and the dead-letter topic (deleted after
+ * {@link TopicNames#DEAD_LETTERS_RETENTION}), where a change too big for Kafka is reported. Created by capture when
+ * missing; the stream processor brings existing ones to the erasure bound.
  */
 final class CaptureTopic {
 
@@ -57,14 +58,14 @@ final class CaptureTopic {
         return names;
     }
 
-    /** The topics to create, given those that exist: compacted, with the configured partitions. */
+    /** The topics to create, given those that exist: compacted under the erasure bound, with the configured partitions. */
     static List<NewTopic> missing(CaptureConfig config, Set<String> existing) {
         return names(config).stream()
                 .filter(name -> !existing.contains(name))
                 .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1).configs(name.equals(config.deadLetterTopic())
                         ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicNames.DEAD_LETTERS_RETENTION.toMillis()))
-                        : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                        : config.erasureBound().compacted()))
                 .toList();
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import io.usersync.capture.lease.SlotLease;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
@@ -163,7 +164,7 @@ class CaptureFailoverIT {
                 "cdc." + database.name(), "reservations." + database.name(), 3, database.name(), "usersync",
                 new CaptureConfig.OffsetStore.KafkaTopic("offsets." + database.name()), CaptureConfig.DEFAULT_POLL_INTERVAL,
                 CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE,
-                "dlt." + database.name());
+                "dlt." + database.name(), ErasureBound.DEFAULT);
     }
 
     private static Set<String> keys(List<ConsumerRecord<String, String>> records) {

@@ -37,6 +37,7 @@ import io.usersync.capture.preflight.CaptureStartupException;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.schemas.testing.AuthUsersTable;
@@ -470,7 +471,8 @@ class CaptureIT {
                 database.name(), "usersync",
                 new CaptureConfig.OffsetStore.KafkaTopic("offsets." + database.name()),
                 CaptureConfig.DEFAULT_POLL_INTERVAL, CaptureConfig.DEFAULT_MAX_BATCH_SIZE,
-                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE, "dlt." + database.name());
+                CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, DebeziumSettings.NONE, "dlt." + database.name(),
+                ErasureBound.DEFAULT);
     }
 
     private static List<JsonNode> valuesOf(List<ConsumerRecord<String, String>> records, UUID id) {

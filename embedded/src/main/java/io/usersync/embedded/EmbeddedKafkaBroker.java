@@ -166,6 +166,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 // leaves every ISR and leadership moves to the replicas in sync.
                 Map.entry("broker.session.timeout.ms", "3000"),
                 Map.entry("broker.heartbeat.interval.ms", "500"),
+                // How often the cleaner looks for a log to compact and the broker for segments past their
+                // retention (15 s and 5 minutes by default): what USERSYNC_ERASURE_BOUND leaves to the broker. Both
+                // look at in-memory state only.
+                Map.entry("log.cleaner.backoff.ms", "1000"),
+                Map.entry("log.retention.check.interval.ms", "5000"),
+                // The first retention check 5 s after a start, not Kafka's 30: the broker starts with every restart
+                // of the process.
+                Map.entry("log.initial.task.delay.ms", "5000"),
                 // The log cleaner takes its whole dedupe buffer from the heap when it starts: 128 MB by
                 // default, half of a small process's heap. 8 MB cleans about 350,000 keys per pass.
                 Map.entry("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024)),

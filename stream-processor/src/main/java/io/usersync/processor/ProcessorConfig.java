@@ -13,6 +13,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import io.usersync.processor.deadletter.DeadLetterDeserializationHandler;
 import io.usersync.processor.deadletter.DeadLetterProcessingHandler;
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
@@ -37,6 +38,8 @@ import io.usersync.schemas.kafka.KafkaClientSettings;
  * @param groupInstanceId      this instance's static membership id, stable across its restarts: a restart after a
  *                             crash takes its tasks back at once instead of after the session timeout; null for a
  *                             dynamic member
+ * @param erasureBound         how long a deleted user's personal data may stay in the topics: the settings of the
+ *                             ones the processor creates (its stores' changelogs among them) and of those it finds
  */
 public record ProcessorConfig(
         String applicationId,
@@ -51,7 +54,8 @@ public record ProcessorConfig(
         Path stateDirectory,
         Duration commitInterval,
         Guarantee guarantee,
-        String groupInstanceId) {
+        String groupInstanceId,
+        ErasureBound erasureBound) {
 
     public static final String DEFAULT_APPLICATION_ID = "usersync-processor";
     public static final Guarantee DEFAULT_GUARANTEE = Guarantee.AT_LEAST_ONCE;
@@ -71,6 +75,7 @@ public record ProcessorConfig(
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(guarantee, "guarantee");
+        Objects.requireNonNull(erasureBound, "erasureBound");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be positive");
         }
@@ -81,22 +86,24 @@ public record ProcessorConfig(
         return new ProcessorConfig(DEFAULT_APPLICATION_ID, KafkaClientSettings.bootstrapServers(bootstrapServers),
                 TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS,
                 TopicNames.DEAD_LETTERS, partitions, DEFAULT_KEEP_RELEASED_USERNAMES, stateDirectory,
-                DEFAULT_GUARANTEE.defaultCommitInterval(), DEFAULT_GUARANTEE, null);
+                DEFAULT_GUARANTEE.defaultCommitInterval(), DEFAULT_GUARANTEE, null, ErasureBound.DEFAULT);
     }
 
     public ProcessorConfig withApplicationId(String id) {
         return new ProcessorConfig(id, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, guarantee, groupInstanceId);
+                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, guarantee, groupInstanceId,
+                erasureBound);
     }
 
     public ProcessorConfig withStateDirectory(Path directory) {
         return new ProcessorConfig(applicationId, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval, guarantee, groupInstanceId);
+                deadLetterTopic, partitions, keepReleasedUsernames, directory, commitInterval, guarantee, groupInstanceId,
+                erasureBound);
     }
 
     public ProcessorConfig withGroupInstanceId(String id) {
         return new ProcessorConfig(applicationId, kafka, cdcTopic, reservationsTopic, profilesTopic, eventsTopic,
-                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, guarantee, id);
+                deadLetterTopic, partitions, keepReleasedUsernames, stateDirectory, commitInterval, guarantee, id, erasureBound);
     }
 
     /**

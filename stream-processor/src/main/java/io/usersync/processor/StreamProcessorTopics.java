@@ -2,25 +2,39 @@ package io.usersync.processor;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import io.usersync.processor.topology.UserSyncTopology;
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.TopicNames;
 
 /**
- * Creates the topics the stream processor reads and writes when they are missing, and checks that the
- * topics it joins by key have the same number of partitions.
+ * Creates the topics the stream processor reads and writes when they are missing, checks that the topics it joins by
+ * key have the same number of partitions, and brings every topic that holds a user's personal data (its stores'
+ * changelogs among them) to the settings of the erasure bound, whoever created it and whenever.
  */
 final class StreamProcessorTopics {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamProcessorTopics.class);
 
     private static final String SEVEN_DAYS = Long.toString(Duration.ofDays(7).toMillis());
     private static final String THIRTY_DAYS = Long.toString(TopicNames.DEAD_LETTERS_RETENTION.toMillis());
@@ -39,6 +53,9 @@ final class StreamProcessorTopics {
             }
             createUnlessCreatedMeanwhile(admin, missing);
             checkCoPartitioned(admin, config, existing);
+            Map<String, Map<String, String>> erasure = new LinkedHashMap<>(erasureSettings(config));
+            erasure.keySet().retainAll(existing);
+            bringToErasureBound(admin, erasure);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the stream processor's topics: " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
@@ -65,21 +82,91 @@ final class StreamProcessorTopics {
     }
 
     private static List<NewTopic> topics(ProcessorConfig config) {
-        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         Map<String, String> sevenDays = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS);
+        Map<String, Map<String, String>> erasure = erasureSettings(config);
         List<NewTopic> topics = new ArrayList<>(List.of(
-                topic(config.cdcTopic(), config, compact),
-                topic(config.profilesTopic(), config, compact),
-                topic(config.eventsTopic(), config, sevenDays),
+                topic(config.cdcTopic(), config, erasure.get(config.cdcTopic())),
+                topic(config.profilesTopic(), config, erasure.get(config.profilesTopic())),
+                topic(config.eventsTopic(), config, erasure.get(config.eventsTopic())),
                 topic(config.deadLetterTopic(), config, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                         TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, THIRTY_DAYS)),
                 topic(config.claimsTopic(), config, sevenDays),
                 topic(config.assignmentsTopic(), config, sevenDays)));
         if (config.reservationsTopic() != null) {
-            topics.add(topic(config.reservationsTopic(), config, compact));
+            topics.add(topic(config.reservationsTopic(), config, erasure.get(config.reservationsTopic())));
         }
         return topics;
+    }
+
+    /**
+     * Each topic that holds what a user's profile holds, with the settings the erasure bound gives it: the changes and
+     * profiles keyed by user id, the usernames set outside the pipeline, the stores' changelogs, and the events.
+     */
+    static Map<String, Map<String, String>> erasureSettings(ProcessorConfig config) {
+        ErasureBound bound = config.erasureBound();
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        settings.put(config.cdcTopic(), bound.compacted());
+        settings.put(config.profilesTopic(), bound.compacted());
+        if (config.reservationsTopic() != null) {
+            settings.put(config.reservationsTopic(), bound.compacted());
+        }
+        for (String store : UserSyncTopology.LOGGED_STORES) {
+            settings.put(config.applicationId() + "-" + store + "-changelog", bound.compacted());
+        }
+        settings.put(config.eventsTopic(), bound.expiring());
+        return settings;
+    }
+
+    /**
+     * Sets, on each topic, those of the erasure bound's settings it does not have yet (a topic of an earlier release, or
+     * created by someone else, or when the bound changed); its cleanup policy is the operator's, and only warned of.
+     * Refused (no AlterConfigs right), the topic is named with the fix, and the processor starts anyway.
+     */
+    private static void bringToErasureBound(Admin admin, Map<String, Map<String, String>> settings)
+            throws InterruptedException {
+        Map<ConfigResource, String> resources = new LinkedHashMap<>();
+        settings.keySet().forEach(topic -> resources.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), topic));
+        Map<ConfigResource, Config> current;
+        try {
+            current = admin.describeConfigs(resources.keySet()).all().get();
+        } catch (ExecutionException e) {
+            log.warn("Cannot read the settings of topics {} ({}): whether they hold a deleted user's data no longer than"
+                    + " USERSYNC_ERASURE_BOUND is not checked. Fix: allow this client DescribeConfigs on them",
+                    settings.keySet(), e.getCause().getClass().getSimpleName());
+            return;
+        }
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        resources.forEach((resource, topic) -> {
+            Config config = current.get(resource);
+            List<AlterConfigOp> ops = new ArrayList<>();
+            settings.get(topic).forEach((name, value) -> {
+                ConfigEntry entry = config.get(name);
+                String actual = entry == null ? null : entry.value();
+                if (ErasureBound.SETTINGS.contains(name) && !value.equals(actual)) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+                } else if (name.equals(TopicConfig.CLEANUP_POLICY_CONFIG) && !value.equals(actual)) {
+                    log.warn("Topic {} has cleanup.policy={}, not {}: a deleted user's data may stay in it longer than"
+                            + " USERSYNC_ERASURE_BOUND. Fix: set cleanup.policy={} on it", topic, actual, value, value);
+                }
+            });
+            if (!ops.isEmpty()) {
+                changes.put(resource, ops);
+            }
+        });
+        for (Map.Entry<ConfigResource, KafkaFuture<Void>> altered : admin.incrementalAlterConfigs(changes).values().entrySet()) {
+            String topic = altered.getKey().name();
+            List<String> set = changes.get(altered.getKey()).stream()
+                    .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList();
+            try {
+                altered.getValue().get();
+                log.info("Topic {} brought to USERSYNC_ERASURE_BOUND: {}", topic, String.join(", ", set));
+            } catch (ExecutionException e) {
+                log.warn("Cannot bring topic {} to USERSYNC_ERASURE_BOUND ({}): a deleted user's data may stay in it longer."
+                        + " Fix: allow this client AlterConfigs on the topic, or set {} on it", topic,
+                        e.getCause().getClass().getSimpleName(), String.join(", ", set));
+            }
+        }
     }
 
     private static NewTopic topic(String name, ProcessorConfig config, Map<String, String> settings) {

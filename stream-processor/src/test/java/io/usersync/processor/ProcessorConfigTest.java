@@ -21,7 +21,8 @@ class ProcessorConfigTest {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", 1, Path.of("target", "streams"));
         ProcessorConfig config = new ProcessorConfig(defaults.applicationId(), kafka, defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, false, defaults.stateDirectory(), defaults.commitInterval(), ProcessorConfig.Guarantee.EXACTLY_ONCE, null);
+                1, false, defaults.stateDirectory(), defaults.commitInterval(), ProcessorConfig.Guarantee.EXACTLY_ONCE, null,
+                defaults.erasureBound());
 
         Properties props = config.streamsProperties();
 
@@ -51,7 +52,8 @@ class ProcessorConfigTest {
                 "session.timeout.ms", "45000", "heartbeat.interval.ms", "3000"));
         ProcessorConfig configured = new ProcessorConfig(defaults.applicationId(), operator, defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                1, false, defaults.stateDirectory(), defaults.commitInterval(), defaults.guarantee(), null);
+                1, false, defaults.stateDirectory(), defaults.commitInterval(), defaults.guarantee(), null,
+                defaults.erasureBound());
 
         assertThat(defaults.streamsProperties()).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)
                 .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);

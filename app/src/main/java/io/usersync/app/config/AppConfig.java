@@ -11,6 +11,7 @@ import io.usersync.app.logging.LogFormat;
 import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.capture.DebeziumSettings;
 import io.usersync.processor.ProcessorConfig.Guarantee;
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 import io.usersync.sink.SinkConfig.DeleteMode;
@@ -50,14 +51,16 @@ public record AppConfig(
     }
 
     /**
-     * This process: what it runs, where it keeps its data, the ports of its embedded servers, how it logs, and
-     * its id ({@code USERSYNC_INSTANCE_ID}; empty until {@code run.InstanceId} takes the one kept in the data directory).
+     * This process: what it runs, where it keeps its data, the ports of its embedded servers, how it logs, its id
+     * ({@code USERSYNC_INSTANCE_ID}; empty until {@code run.InstanceId} takes the one kept in the data directory), and
+     * the topics' partitions and erasure bound.
      */
     public record Instance(Path dataDir, Set<Stage> stages, int partitions, int embeddedDbPort, int embeddedKafkaPort,
-            LogFormat logFormat, Optional<String> instanceId) {
+            LogFormat logFormat, Optional<String> instanceId, ErasureBound erasureBound) {
 
         public Instance withInstanceId(String id) {
-            return new Instance(dataDir, stages, partitions, embeddedDbPort, embeddedKafkaPort, logFormat, Optional.of(id));
+            return new Instance(dataDir, stages, partitions, embeddedDbPort, embeddedKafkaPort, logFormat, Optional.of(id),
+                    erasureBound);
         }
     }
 

@@ -15,6 +15,7 @@ import io.usersync.app.config.AppConfig.Stage;
 import io.usersync.app.logging.LogFormat;
 import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.capture.DebeziumSettings;
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.database.ProfileTable;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -85,7 +86,7 @@ public final class ConfigLoader {
                 values.positive(Setting.ALERT_WEBHOOK_ATTEMPTS, 100), values.positive(Setting.DLT_MAX_REDRIVES, 1000),
                 values.seconds(Setting.RECONCILE_INTERVAL_S), values.seconds(Setting.RECONCILE_GRACE_S));
         AppConfig.Instance instance = new AppConfig.Instance(dataDir, stages, partitions, values.port(Setting.EMBEDDED_DB_PORT),
-                values.port(Setting.EMBEDDED_KAFKA_PORT), logFormat(), instanceId());
+                values.port(Setting.EMBEDDED_KAFKA_PORT), logFormat(), instanceId(), erasureBound());
         ProfileTable table = profileTable(dbUrl.isPresent());
         AppConfig config = new AppConfig(dbUrl.map(url -> new DatabaseSettings(url, dbUser, dbPassword, table)), kafka, http,
                 instance, capture, processor, sink, operations, values.effective());
@@ -215,6 +216,19 @@ public final class ConfigLoader {
         }
         return new AppConfig.Processor(values.text(Setting.PROCESSOR_APPLICATION_ID), guarantee, commitInterval,
                 values.bool(Setting.KEEP_RELEASED_USERNAMES));
+    }
+
+    private ErasureBound erasureBound() {
+        String value = values.raw(Setting.ERASURE_BOUND);
+        try {
+            return new ErasureBound(Durations.parse(value));
+        } catch (IllegalArgumentException e) {
+            problems.add(Setting.ERASURE_BOUND.variable() + " must be a duration from " + ErasureBound.MINIMUM.toSeconds()
+                    + "s to " + ErasureBound.MAXIMUM.toDays() + " days, like 24h or 90m; got '" + value + "'. Fix: unset it"
+                    + " for " + Setting.ERASURE_BOUND.defaultValue() + ", or name how long a deleted user's data may stay in"
+                    + " the topics.");
+            return ErasureBound.DEFAULT;
+        }
     }
 
     private LogFormat logFormat() {

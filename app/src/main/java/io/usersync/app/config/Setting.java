@@ -10,6 +10,7 @@ import io.usersync.app.ownership.ProfileFieldsPolicy;
 import io.usersync.app.reconcile.Reconciler;
 import io.usersync.capture.CaptureConfig;
 import io.usersync.processor.ProcessorConfig;
+import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.database.ProfileTable;
 import io.usersync.sink.SinkConfig;
 
@@ -49,6 +50,9 @@ public enum Setting {
     STAGES("USERSYNC_STAGES", "capture,process,sink", false, "stages this process runs"),
     PARTITIONS("USERSYNC_PARTITIONS", null, false,
             "partitions of the pipeline's topics; unset: 1 with the in-process broker (one process), 6 otherwise"),
+    ERASURE_BOUND("USERSYNC_ERASURE_BOUND", ErasureBound.DEFAULT.bound().toHours() + "h", false,
+            "how long a deleted user's email, name, avatar and metadata may stay in the pipeline's topics (10s to 30 days,"
+                    + " like 24h): the settings of the topics usersync creates or finds; the events topic keeps half of it"),
     SLOT_NAME("USERSYNC_SLOT_NAME", CaptureConfig.DEFAULT_SLOT, false, "logical replication slot"),
     PUBLICATION("USERSYNC_PUBLICATION", CaptureConfig.DEFAULT_PUBLICATION, false, "publication on auth.users"),
     CAPTURE_POLL_INTERVAL_MS("USERSYNC_CAPTURE_POLL_INTERVAL_MS", millis(CaptureConfig.DEFAULT_POLL_INTERVAL), false,

@@ -32,7 +32,8 @@ public final class StageConfigs {
         return new CaptureConfig(database(config), config.kafka(), TopicNames.CDC, TopicNames.USERNAME_RESERVATIONS,
                 config.instance().partitions(), capture.slotName(), capture.publication(),
                 new CaptureConfig.OffsetStore.KafkaTopic(CAPTURE_OFFSETS_TOPIC), capture.pollInterval(),
-                CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, capture.debezium());
+                CaptureConfig.DEFAULT_MAX_BATCH_SIZE, CaptureConfig.DEFAULT_HEARTBEAT_INTERVAL, capture.debezium(),
+                TopicNames.DEAD_LETTERS, config.instance().erasureBound());
     }
 
     public static ProcessorConfig processor(AppConfig config) {
@@ -41,7 +42,7 @@ public final class StageConfigs {
                 TopicNames.USERNAME_RESERVATIONS, TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS,
                 config.instance().partitions(), processor.keepReleasedUsernames(),
                 config.instance().dataDir().resolve("streams"), processor.commitInterval(), processor.guarantee(),
-                groupInstanceId(config, "processor"));
+                groupInstanceId(config, "processor"), config.instance().erasureBound());
     }
 
     public static SinkConfig sink(AppConfig config) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -370,6 +371,26 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("USERSYNC_LOG_FORMAT must be plain or json; got 'xml'")
                 .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void shouldHoldADeletedUsersDataInTheTopicsADayUnlessTheBoundIsSet() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).instance().erasureBound().bound()).isEqualTo(Duration.ofHours(24));
+        AppConfig config = ConfigLoader.load(Map.of("USERSYNC_ERASURE_BOUND", "90m",
+                "USERSYNC_DB_URL", "jdbc:postgresql://db:5432/postgres"), Map.of());
+        assertThat(StageConfigs.processor(config).erasureBound().bound()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(StageConfigs.capture(config).erasureBound().bound()).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void shouldStopStartUpOnAnErasureBoundItCannotHoldNamingTheVariableAndTheFix() {
+        for (String value : List.of("5s", "40d", "a day")) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of("USERSYNC_ERASURE_BOUND", value), Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("USERSYNC_ERASURE_BOUND must be a duration from 10s to 30 days, like 24h or 90m;"
+                            + " got '" + value + "'")
+                    .hasMessageContaining("Fix:");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.usersync.processor.topology;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,6 +38,10 @@ public final class UserSyncTopology {
      */
     public static final String EXISTING_USERNAMES_STORE = "existing-usernames";
 
+    /** The stores whose changelogs Kafka Streams keeps: {@code <application id>-<store>-changelog}. */
+    public static final List<String> LOGGED_STORES = List.of(UserStateProcessor.STORE, UsernameClaimProcessor.STORE,
+            UsernameClaimProcessor.HINTS_STORE, UsernameClaimProcessor.HOLDINGS_STORE);
+
     private UserSyncTopology() {
     }
 
@@ -50,14 +55,16 @@ public final class UserSyncTopology {
                 topics.profiles().name(),
                 Consumed.with(topics.profiles().keySerde(), Serdes.ByteArray()).withName("existing-usernames-source"),
                 () -> new ExistingUsernamesLoader(metrics));
+        // A changelog holds what its store holds, a user's profile among it: the erasure bound's settings.
+        Map<String, String> changelog = config.erasureBound().compacted();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.STORE),
-                Serdes.String(), new UserStateSerde()));
+                Serdes.String(), new UserStateSerde()).withLoggingEnabled(changelog));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withLoggingEnabled(changelog));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HINTS_STORE),
-                Serdes.String(), Serdes.Integer()));
+                Serdes.String(), Serdes.Integer()).withLoggingEnabled(changelog));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HOLDINGS_STORE),
-                Serdes.String(), UsernameRegistry.holdingsSerde()));
+                Serdes.String(), UsernameRegistry.holdingsSerde()).withLoggingEnabled(changelog));
 
         KStream<String, UserInput> changes = okOrDeadLetter(topics, "change",
                 stream(builder, topics.cdc(), "cdc-source")

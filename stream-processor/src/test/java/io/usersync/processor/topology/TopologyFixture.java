@@ -55,7 +55,8 @@ final class TopologyFixture implements AutoCloseable {
         ProcessorConfig defaults = ProcessorConfig.defaults("unused:9092", partitions, Path.of("target", "streams-" + UUID.randomUUID()));
         config = new ProcessorConfig(defaults.applicationId(), defaults.kafka(), defaults.cdcTopic(),
                 defaults.reservationsTopic(), defaults.profilesTopic(), defaults.eventsTopic(), defaults.deadLetterTopic(),
-                partitions, keepReleasedUsernames, defaults.stateDirectory(), guarantee.defaultCommitInterval(), guarantee, null);
+                partitions, keepReleasedUsernames, defaults.stateDirectory(), guarantee.defaultCommitInterval(), guarantee, null,
+                defaults.erasureBound());
         Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(UserSyncTopology.build(config, new ProcessorMetrics(registry)), props);
         Topics topics = Topics.of(config);
