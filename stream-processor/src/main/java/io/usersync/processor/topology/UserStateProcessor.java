@@ -11,8 +11,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
-import io.usersync.processor.username.ClaimResult;
-import io.usersync.processor.username.ReserveResult;
 import io.usersync.processor.username.UsernameBase;
 import io.usersync.processor.username.UsernameRegistry;
 import io.usersync.schemas.cdc.AuthUserChange;
@@ -44,8 +42,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private ProcessorContext<String, UserOutput> context;
     private KeyValueStore<String, UserState> states;
     private KeyValueStore<String, String> existingUsernames;
-    private ClaimPartitions ownedRoots;
-    private UsernameRegistry usernames;
+    private UsernameRouting usernames;
 
     UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased, boolean resendRepeats) {
         this.metrics = metrics;
@@ -59,10 +56,10 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         this.context = context;
         this.states = context.getStateStore(STORE);
         this.existingUsernames = context.getStateStore(UserSyncTopology.EXISTING_USERNAMES_STORE);
-        this.ownedRoots = new ClaimPartitions(claimsPartitions, context.taskId().partition());
-        this.usernames = new UsernameRegistry(context.getStateStore(UsernameClaimProcessor.STORE),
-                context.getStateStore(UsernameClaimProcessor.HINTS_STORE),
-                context.getStateStore(UsernameClaimProcessor.HOLDINGS_STORE), keepReleased);
+        this.usernames = new UsernameRouting(context, new ClaimPartitions(claimsPartitions, context.taskId().partition()),
+                new UsernameRegistry(context.getStateStore(UsernameClaimProcessor.STORE),
+                        context.getStateStore(UsernameClaimProcessor.HINTS_STORE),
+                        context.getStateStore(UsernameClaimProcessor.HOLDINGS_STORE), keepReleased), metrics);
     }
 
     @Override
@@ -113,7 +110,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         String userId = record.key();
         NormalizedProfile normalized = ProfileNormalizer.normalize(row);
         String base = UsernameBase.of(normalized.email(), normalized.fullName());
-        String username = claim(record, userId, base, existingUsernames.get(userId));
+        String username = usernames.claim(record, userId, base, existingUsernames.get(userId));
         if (username == null) {
             states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, read));
             return;
@@ -134,14 +131,14 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         SentOutputs sent = state.sent();
         if (state.deleted()) {
             if (state.username() != null) {
-                release(record, userId, state.username());
+                usernames.release(record, userId, state.username());
             }
             if (sent.profile()) {
                 forwardTombstone(record, state.lsn());
             }
         } else {
             if (state.username() != null) {
-                holdAgain(record, userId, state.username());
+                usernames.holdAgain(record, userId, state.username());
             }
             if (sent.profile()) {
                 publish(record, state.profile());
@@ -152,47 +149,6 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
             context.forward(record.withValue(UserOutput.event(new UserEvent(sent.eventType(), userId, changed,
                     state.deleted() ? null : state.profile(), state.lsn(), state.tsMs()))));
         }
-    }
-
-    /**
-     * A crash can bring the task's stores back at different points: the user's state may say they hold a username that
-     * the registry lost with the changelog records not yet sent, and a later claim would hand it out again (a second
-     * row with it, refused by public.users). Gives it back to the user, here or through the task that owns its root;
-     * one the registry still has is left as it is.
-     */
-    private void holdAgain(Record<String, UserInput> record, String userId, String username) {
-        String root = UsernameBase.root(username);
-        if (!ownedRoots.ownsRoot(root)) {
-            context.forward(record.withKey(root).withValue(UserOutput.claim(UsernameClaim.reserve(userId, username))));
-        } else if (usernames.reserve(userId, username) instanceof ReserveResult.Conflict) {
-            // Given to someone else while the registry was behind: nothing here can undo that; counted like a reservation's.
-            metrics.reservationConflict();
-        }
-    }
-
-    /**
-     * Claims {@code preferred}, else the first free candidate of {@code base}: here when this task owns the
-     * root, else through the claims topic.
-     *
-     * @return the username given here, or null when the claim was sent to the task that owns the root
-     */
-    private String claim(Record<String, UserInput> record, String userId, String base, String preferred) {
-        UsernameClaim.Claim claim = UsernameClaim.claim(userId, base, preferred);
-        String root = UsernameBase.root(preferred != null ? preferred : base);
-        while (ownedRoots.ownsRoot(root)) {
-            ClaimResult result = usernames.claim(userId, claim.base(), claim.username());
-            if (result instanceof ClaimResult.Assigned assigned) {
-                if (assigned.numbered()) {
-                    metrics.collisionResolved();
-                }
-                return assigned.username();
-            }
-            // The preferred name is taken: the first free candidate of the base, under the base's root.
-            root = ((ClaimResult.RetryUnderRoot) result).root();
-            claim = UsernameClaim.claim(userId, base, null);
-        }
-        context.forward(record.withKey(root).withValue(UserOutput.claim(claim)));
-        return null;
     }
 
     private void onAssignment(Record<String, UserInput> record, UsernameAssignment assignment) {
@@ -206,7 +162,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         }
         if (!state.live()) {
             // Deleted while its claim was under way: give the username back.
-            release(record, userId, username);
+            usernames.release(record, userId, username);
             return;
         }
         if (state.pending()) {
@@ -226,11 +182,11 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
             // points (the owner of the name given first lost, the hint past it kept). The user keeps the name already
             // sent and written; the second goes back. Sending it would write the row again at the same LSN.
             metrics.repeatedInput();
-            release(record, userId, username);
-            holdAgain(record, userId, state.username());
+            usernames.release(record, userId, username);
+            usernames.holdAgain(record, userId, state.username());
         } else {
             // Renamed outside the pipeline: adopt the new name and free the old one.
-            release(record, userId, state.username());
+            usernames.release(record, userId, state.username());
             UserProfile old = state.profile();
             // At the same LSN as the row: marked as a resync, which the sink writes at the row's own LSN.
             UserProfile renamed = new UserProfile(old.id(), old.email(), username, old.fullName(), old.avatarUrl(),
@@ -271,7 +227,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         boolean wasLive = state != null && state.live();
         String released = wasLive ? state.username() : null;
         if (released != null) {
-            release(record, userId, released);
+            usernames.release(record, userId, released);
         }
         // A tombstone even for a user never seen live: a resync must leave no row behind.
         boolean tombstone = state == null || wasLive;
@@ -295,14 +251,5 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private void publish(Record<String, UserInput> record, UserProfile profile) {
         metrics.profileOut();
         context.forward(record.withValue(UserOutput.profile(profile)));
-    }
-
-    private void release(Record<String, UserInput> record, String userId, String username) {
-        String root = UsernameBase.root(username);
-        if (ownedRoots.ownsRoot(root)) {
-            usernames.release(userId, username);
-        } else {
-            context.forward(record.withKey(root).withValue(UserOutput.claim(UsernameClaim.release(userId, username))));
-        }
     }
 }
