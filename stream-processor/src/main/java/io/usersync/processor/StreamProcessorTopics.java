@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +52,11 @@ final class StreamProcessorTopics {
                     missing.add(topic);
                 }
             }
-            createUnlessCreatedMeanwhile(admin, missing);
+            Set<String> found = new HashSet<>(existing);
+            found.addAll(createUnlessCreatedMeanwhile(admin, missing));
             checkCoPartitioned(admin, config, existing);
             Map<String, Map<String, String>> erasure = new LinkedHashMap<>(erasureSettings(config));
-            erasure.keySet().retainAll(existing);
+            erasure.keySet().retainAll(found);
             bringToErasureBound(admin, erasure);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the stream processor's topics: " + e.getCause().getMessage(), e);
@@ -66,19 +68,24 @@ final class StreamProcessorTopics {
 
     /**
      * Capture creates some of the same topics: when the stages start at once in separate processes, the other one may
-     * create a topic between the listing and the creation, which is as good.
+     * create a topic between the listing and the creation, which is as good. A topic just created by someone else may
+     * also be missing from a broker's listing for a moment. Returns the topics that turned out to exist, to be checked
+     * like the ones listed.
      */
-    private static void createUnlessCreatedMeanwhile(Admin admin, List<NewTopic> topics)
+    private static Set<String> createUnlessCreatedMeanwhile(Admin admin, List<NewTopic> topics)
             throws ExecutionException, InterruptedException {
-        for (KafkaFuture<Void> created : admin.createTopics(topics).values().values()) {
+        Set<String> existed = new HashSet<>();
+        for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(topics).values().entrySet()) {
             try {
-                created.get();
+                created.getValue().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+                existed.add(created.getKey());
             }
         }
+        return existed;
     }
 
     private static List<NewTopic> topics(ProcessorConfig config) {

@@ -1,6 +1,7 @@
 package io.usersync.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,13 +52,16 @@ class StreamProcessorTopicsIT {
     void shouldCreateTheTopicsThatHoldProfilesUnderTheBound() throws Exception {
         StreamProcessorTopics.ensure(config);
 
-        assertThat(settings(config.cdcTopic())).containsEntry("cleanup.policy", "compact")
-                .containsEntry("max.compaction.lag.ms", HALF_HOUR);
-        assertThat(settings(config.profilesTopic())).containsEntry("max.compaction.lag.ms", HALF_HOUR);
-        assertThat(settings(config.eventsTopic())).containsEntry("cleanup.policy", "delete")
-                .containsEntry("retention.ms", HALF_HOUR);
-        assertThat(settings(config.deadLetterTopic())).containsEntry("retention.ms",
-                Long.toString(Duration.ofDays(30).toMillis()));
+        // A broker learns of a topic when it replays the controller's record of it: read until it has.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(settings(config.cdcTopic())).containsEntry("cleanup.policy", "compact")
+                    .containsEntry("max.compaction.lag.ms", HALF_HOUR);
+            assertThat(settings(config.profilesTopic())).containsEntry("max.compaction.lag.ms", HALF_HOUR);
+            assertThat(settings(config.eventsTopic())).containsEntry("cleanup.policy", "delete")
+                    .containsEntry("retention.ms", HALF_HOUR);
+            assertThat(settings(config.deadLetterTopic())).containsEntry("retention.ms",
+                    Long.toString(Duration.ofDays(30).toMillis()));
+        });
     }
 
     @Test
@@ -69,16 +73,21 @@ class StreamProcessorTopicsIT {
                 new NewTopic(config.eventsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "delete",
                         "retention.ms", Long.toString(Duration.ofDays(7).toMillis()))),
                 new NewTopic(changelog, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin.listTopics().names().get()
+                .containsAll(List.of(config.cdcTopic(), config.profilesTopic(), config.eventsTopic(), changelog)));
 
         StreamProcessorTopics.ensure(config);
 
-        assertThat(settings(config.cdcTopic())).containsEntry("max.compaction.lag.ms", HALF_HOUR)
-                .containsEntry("file.delete.delay.ms", "60000");
-        assertThat(settings(changelog)).containsEntry("max.compaction.lag.ms", HALF_HOUR);
-        assertThat(settings(config.eventsTopic())).containsEntry("retention.ms", HALF_HOUR)
-                .containsEntry("segment.ms", "450000");
-        assertThat(settings(config.profilesTopic())).containsEntry("cleanup.policy", "delete")
-                .containsEntry("max.compaction.lag.ms", HALF_HOUR);
+        // A broker applies an altered setting when it replays the controller's record of it: read until it has.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(settings(config.cdcTopic())).containsEntry("max.compaction.lag.ms", HALF_HOUR)
+                    .containsEntry("file.delete.delay.ms", "60000");
+            assertThat(settings(changelog)).containsEntry("max.compaction.lag.ms", HALF_HOUR);
+            assertThat(settings(config.eventsTopic())).containsEntry("retention.ms", HALF_HOUR)
+                    .containsEntry("segment.ms", "450000");
+            assertThat(settings(config.profilesTopic())).containsEntry("cleanup.policy", "delete")
+                    .containsEntry("max.compaction.lag.ms", HALF_HOUR);
+        });
     }
 
     private Map<String, String> settings(String topic) throws Exception {
