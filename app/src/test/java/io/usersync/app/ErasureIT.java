@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.usersync.app.config.ConfigLoader;
+import io.usersync.app.deadletter.DeadLetterReader;
+import io.usersync.app.deadletter.DeadLetterRecord;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.ScratchDirectory;
 import io.usersync.schemas.TopicNames;
@@ -37,10 +34,11 @@ import io.usersync.schemas.testing.AuthUsersTable;
 import io.usersync.schemas.testing.TestDatabase;
 
 /**
- * A deletion request, as the embedded default meets it: a user whose email, name and avatar carry a marker signs up,
- * is renamed and is deleted, while other users go on signing up. Under a 20 s {@code USERSYNC_ERASURE_BOUND}, no file of
+ * A deletion request, as the embedded default meets it: a user whose email, name, avatar and username carry a marker
+ * signs up, is renamed (which a rule of the app's refuses: a dead letter) and is deleted, while other users go on
+ * signing up. Under a 20 s {@code USERSYNC_ERASURE_BOUND}, no file of
  * the broker's (every segment, index and file awaiting deletion of every topic) holds the markers once the bound has
- * passed, and a user who was not deleted is still in them.
+ * passed, and a user who was not deleted is still in them, their dead letter too.
  */
 class ErasureIT {
 
@@ -73,14 +71,20 @@ class ErasureIT {
         AuthUsersTable users = new AuthUsersTable(this::connect);
         String deleted = "erasemark" + UUID.randomUUID().toString().substring(0, 8);
         String kept = "keepmark" + UUID.randomUUID().toString().substring(0, 8);
-        // What a username can never be (an '@', a space, a URL), so that a username made of them does not count.
-        List<String> deletedMarkers = List.of(deleted + "@example.com", "Erase " + deleted, "https://example.com/" + deleted + ".png");
+        // The marker alone is the username the user is given (their email's local part).
+        List<String> deletedMarkers = List.of(deleted + "@example.com", "Erase " + deleted, "https://example.com/" + deleted + ".png",
+                deleted);
         UUID deletedId = users.signUpWithGoogle(deletedMarkers.get(0), deletedMarkers.get(1), deletedMarkers.get(2));
-        users.signUpWithGoogle(kept + "@example.com", "Keep " + kept, "https://example.com/" + kept + ".png");
+        UUID keptId = users.signUpWithGoogle(kept + "@example.com", "Keep " + kept, "https://example.com/" + kept + ".png");
+        await().atMost(Duration.ofMinutes(1)).until(() -> rows(deletedId, keptId) == 2);
+        // A rule of the app's that the renames break: each becomes a dead letter, whose value is the profile.
+        execute("alter table public.users add constraint no_renames check (full_name not like '% Renamed')");
         users.setUserMetadata(deletedId, "{\"full_name\":\"Erase " + deleted + " Renamed\",\"avatar_url\":\"https://example.com/"
                 + deleted + ".png\"}");
+        users.setUserMetadata(keptId, "{\"full_name\":\"Keep " + kept + " Renamed\"}");
         await().atMost(Duration.ofMinutes(1)).until(() -> topicsHolding(deletedMarkers).containsAll(List.of(TopicNames.CDC,
-                TopicNames.PROFILES, TopicNames.EVENTS, "usersync-processor-user-state-changelog")));
+                TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS, "usersync-processor-user-state-changelog",
+                "usersync-processor-usernames-changelog")) && deadLetters().size() == 2);
         Set<String> heldBefore = topicsHolding(deletedMarkers);
 
         users.delete(deletedId);
@@ -92,17 +96,40 @@ class ErasureIT {
                 SIGN_UP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         Map<String, Double> lastSeen = new TreeMap<>();
         await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).failFast("a sign-up failed", () -> signUpFailure.get() != null)
-                .until(() -> {
+                .untilAsserted(() -> {
                     Set<String> holding = topicsHolding(deletedMarkers);
                     holding.forEach(topic -> lastSeen.put(topic, (System.nanoTime() - deletion) / 1e9));
-                    return holding.isEmpty();
+                    assertThat(holding).as("topics with a file that holds the deleted user's data").isEmpty();
                 });
         Duration erased = Duration.ofNanos(System.nanoTime() - deletion);
 
-        System.out.printf("ErasureIT: a deleted user's email, name and avatar were in %s; gone from every file of the"
+        System.out.printf("ErasureIT: a deleted user's email, name, avatar and username were in %s; gone from every file of the"
                 + " broker %.1f s after the delete (USERSYNC_ERASURE_BOUND=%ds; last seen, s after it: %s), %d sign-ups"
                 + " meanwhile%n", heldBefore, erased.toMillis() / 1000.0, BOUND.toSeconds(), lastSeen, signUps.get());
-        assertThat(topicsHolding(List.of(kept + "@example.com"))).contains(TopicNames.CDC, TopicNames.PROFILES);
+        assertThat(topicsHolding(List.of(kept + "@example.com"))).contains(TopicNames.CDC, TopicNames.PROFILES,
+                TopicNames.DEAD_LETTERS);
+        assertThat(deadLetters()).extracting(DeadLetterRecord::key).containsExactly(keptId.toString());
+    }
+
+    private List<DeadLetterRecord> deadLetters() {
+        return new DeadLetterReader(application.config().kafka(), TopicNames.DEAD_LETTERS).readAll();
+    }
+
+    private int rows(UUID... ids) throws SQLException {
+        try (Connection connection = connect(); PreparedStatement select = connection.prepareStatement(
+                "select count(*) from public.users where id = any(?)")) {
+            select.setArray(1, connection.createArrayOf("uuid", ids));
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                return result.getInt(1);
+            }
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private static void signUp(AuthUsersTable users, int n, AtomicReference<Throwable> failure) {
@@ -113,58 +140,8 @@ class ErasureIT {
         }
     }
 
-    /**
-     * The topics with a file under their partitions' directories that holds any of the markers, as UTF-8 bytes: every
-     * file but the offset and time indexes (offsets and timestamps only; an active segment's are preallocated, 10 MB
-     * each). The broker deletes and renames files while the walk goes on: one gone is skipped.
-     */
     private Set<String> topicsHolding(List<String> markers) throws IOException {
-        Set<String> topics = new TreeSet<>();
-        Path kafka = dataDir.path().resolve("kafka");
-        Files.walkFileTree(kafka, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                String name = file.getFileName().toString();
-                if (name.contains(".index") || name.contains(".timeindex")) {
-                    return FileVisitResult.CONTINUE;
-                }
-                byte[] content;
-                try {
-                    content = Files.readAllBytes(file);
-                } catch (NoSuchFileException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-                if (markers.stream().anyMatch(marker -> contains(content, marker.getBytes(StandardCharsets.UTF_8)))) {
-                    Path relative = kafka.relativize(file);
-                    String partition = relative.getName(0).toString();
-                    topics.add(relative.getNameCount() > 1 && partition.contains("-")
-                            ? partition.substring(0, partition.lastIndexOf('-')) : relative.toString());
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-        });
-        return topics;
-    }
-
-    private static boolean contains(byte[] content, byte[] marker) {
-        outer:
-        for (int i = 0; i <= content.length - marker.length; i++) {
-            for (int j = 0; j < marker.length; j++) {
-                if (content[i + j] != marker[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return BrokerFiles.topicsHolding(dataDir.path().resolve("kafka"), markers);
     }
 
     private Connection connect() throws SQLException {

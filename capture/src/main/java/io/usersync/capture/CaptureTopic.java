@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.usersync.schemas.TopicNames;
@@ -63,8 +62,7 @@ final class CaptureTopic {
         return names(config).stream()
                 .filter(name -> !existing.contains(name))
                 .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1).configs(name.equals(config.deadLetterTopic())
-                        ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                                TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicNames.DEAD_LETTERS_RETENTION.toMillis()))
+                        ? config.erasureBound().purged(TopicNames.DEAD_LETTERS_RETENTION)
                         : config.erasureBound().compacted()))
                 .toList();
     }

@@ -34,10 +34,12 @@ public record ErasureBound(Duration bound) {
     private static final String RETENTION_MS = "retention.ms";
     private static final String SEGMENT_MS = "segment.ms";
     private static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    private static final String DELETE_RETENTION_MS = "delete.retention.ms";
     private static final Duration KAFKA_FILE_DELETE_DELAY = Duration.ofMinutes(1);
 
     /** The settings this class gives a topic, whatever it is: those an existing topic is brought to. */
-    public static final Set<String> SETTINGS = Set.of(MAX_COMPACTION_LAG_MS, RETENTION_MS, SEGMENT_MS, FILE_DELETE_DELAY_MS);
+    public static final Set<String> SETTINGS = Set.of(MAX_COMPACTION_LAG_MS, RETENTION_MS, SEGMENT_MS, FILE_DELETE_DELAY_MS,
+            DELETE_RETENTION_MS);
 
     public ErasureBound {
         Objects.requireNonNull(bound, "bound");
@@ -53,10 +55,42 @@ public record ErasureBound(Duration bound) {
                 FILE_DELETE_DELAY_MS, fileDeleteDelay());
     }
 
+    /**
+     * A compacted changelog keyed by a username or the base usernames are made from: the key itself is personal data,
+     * and a delete's tombstone keeps it until a clean after {@code delete.retention.ms} (a day by default) removes the
+     * tombstone. The log is cleaned at least every quarter of the bound, and a tombstone goes at the first clean an
+     * eighth after the one that found it: within about half the bound.
+     */
+    public Map<String, String> keyedByName() {
+        return Map.of(CLEANUP_POLICY, "compact",
+                MAX_COMPACTION_LAG_MS, millis(bound.dividedBy(4)),
+                DELETE_RETENTION_MS, millis(bound.dividedBy(8)),
+                FILE_DELETE_DELAY_MS, fileDeleteDelay());
+    }
+
     /** A topic of events: each is deleted with its segment. */
     public Map<String, String> expiring() {
         return Map.of(CLEANUP_POLICY, "delete",
                 RETENTION_MS, millis(bound.dividedBy(2)),
+                SEGMENT_MS, millis(bound.dividedBy(8)),
+                FILE_DELETE_DELAY_MS, fileDeleteDelay());
+    }
+
+    /**
+     * A topic whose records are deleted below an offset once done with (the processor's username claims and
+     * assignments once read, as Kafka Streams does with its repartition topics; the dead letters of a deleted user): its
+     * segments roll at the first append after an eighth of the bound, so that the deleted records leave with their
+     * segment. What an existing topic is brought to; its retention is its own.
+     */
+    public Map<String, String> purged() {
+        return Map.of(SEGMENT_MS, millis(bound.dividedBy(8)),
+                FILE_DELETE_DELAY_MS, fileDeleteDelay());
+    }
+
+    /** {@link #purged()}, for a topic to create, with its cleanup policy and retention. */
+    public Map<String, String> purged(Duration retention) {
+        return Map.of(CLEANUP_POLICY, "delete",
+                RETENTION_MS, millis(retention),
                 SEGMENT_MS, millis(bound.dividedBy(8)),
                 FILE_DELETE_DELAY_MS, fileDeleteDelay());
     }

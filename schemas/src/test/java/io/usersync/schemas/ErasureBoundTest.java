@@ -27,6 +27,24 @@ class ErasureBoundTest {
     }
 
     @Test
+    void shouldCleanAChangelogKeyedByANameAQuarterOfTheBoundAndDropItsTombstonesAnEighthAfter() {
+        assertThat(new ErasureBound(Duration.ofHours(24)).keyedByName())
+                .containsEntry("cleanup.policy", "compact")
+                .containsEntry("max.compaction.lag.ms", Long.toString(Duration.ofHours(6).toMillis()))
+                .containsEntry("delete.retention.ms", Long.toString(Duration.ofHours(3).toMillis()));
+    }
+
+    @Test
+    void shouldRollASegmentOfATopicPurgedBelowAnOffsetEveryEighthAndKeepItsOwnRetention() {
+        ErasureBound bound = new ErasureBound(Duration.ofHours(24));
+        assertThat(bound.purged()).containsEntry("segment.ms", Long.toString(Duration.ofHours(3).toMillis()))
+                .doesNotContainKeys("retention.ms", "cleanup.policy");
+        assertThat(bound.purged(Duration.ofDays(30))).containsEntry("cleanup.policy", "delete")
+                .containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()))
+                .containsEntry("segment.ms", Long.toString(Duration.ofHours(3).toMillis()));
+    }
+
+    @Test
     void shouldRemoveReplacedFilesWithinASixteenthOfAShortBound() {
         assertThat(new ErasureBound(Duration.ofSeconds(40)).compacted()).containsEntry("file.delete.delay.ms", "2500");
     }

@@ -46,6 +46,7 @@ public final class StreamProcessorStage implements AutoCloseable {
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private RocksDbMemory storeMemory;
+    private UsernameTopicsPurge purge;
 
     public StreamProcessorStage(ProcessorConfig config, MeterRegistry registry) {
         this.config = config;
@@ -54,6 +55,7 @@ public final class StreamProcessorStage implements AutoCloseable {
 
     public synchronized void start() {
         StreamProcessorTopics.ensure(config);
+        purge = new UsernameTopicsPurge(config);
         metrics = new ProcessorMetrics(registry);
         topology = UserSyncTopology.build(config, metrics);
         log.info("Stream processor topology:\n{}", topology.describe());
@@ -142,6 +144,9 @@ public final class StreamProcessorStage implements AutoCloseable {
     public synchronized void close() {
         stopping = true;
         retry.shutdownNow();
+        if (purge != null) {
+            purge.close();
+        }
         if (streams == null) {
             return;
         }

@@ -37,8 +37,7 @@ final class StreamProcessorTopics {
 
     private static final Logger log = LoggerFactory.getLogger(StreamProcessorTopics.class);
 
-    private static final String SEVEN_DAYS = Long.toString(Duration.ofDays(7).toMillis());
-    private static final String THIRTY_DAYS = Long.toString(TopicNames.DEAD_LETTERS_RETENTION.toMillis());
+    private static final Duration SEVEN_DAYS = Duration.ofDays(7);
 
     private StreamProcessorTopics() {
     }
@@ -89,17 +88,16 @@ final class StreamProcessorTopics {
     }
 
     private static List<NewTopic> topics(ProcessorConfig config) {
-        Map<String, String> sevenDays = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS);
         Map<String, Map<String, String>> erasure = erasureSettings(config);
+        ErasureBound bound = config.erasureBound();
         List<NewTopic> topics = new ArrayList<>(List.of(
                 topic(config.cdcTopic(), config, erasure.get(config.cdcTopic())),
                 topic(config.profilesTopic(), config, erasure.get(config.profilesTopic())),
                 topic(config.eventsTopic(), config, erasure.get(config.eventsTopic())),
-                topic(config.deadLetterTopic(), config, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, THIRTY_DAYS)),
-                topic(config.claimsTopic(), config, sevenDays),
-                topic(config.assignmentsTopic(), config, sevenDays)));
+                topic(config.deadLetterTopic(), config, bound.purged(TopicNames.DEAD_LETTERS_RETENTION)),
+                // Deleted once read, and by the broker after seven days, read or not.
+                topic(config.claimsTopic(), config, bound.purged(SEVEN_DAYS)),
+                topic(config.assignmentsTopic(), config, bound.purged(SEVEN_DAYS))));
         if (config.reservationsTopic() != null) {
             topics.add(topic(config.reservationsTopic(), config, erasure.get(config.reservationsTopic())));
         }
@@ -108,7 +106,9 @@ final class StreamProcessorTopics {
 
     /**
      * Each topic that holds what a user's profile holds, with the settings the erasure bound gives it: the changes and
-     * profiles keyed by user id, the usernames set outside the pipeline, the stores' changelogs, and the events.
+     * profiles keyed by user id, the usernames set outside the pipeline, the stores' changelogs, the events, and the
+     * username claims and assignments ({@link UsernameTopicsPurge} deletes what was read of them), and the dead letters
+     * (those of a deleted user are deleted by the application's dead-letter eraser).
      */
     static Map<String, Map<String, String>> erasureSettings(ProcessorConfig config) {
         ErasureBound bound = config.erasureBound();
@@ -118,10 +118,12 @@ final class StreamProcessorTopics {
         if (config.reservationsTopic() != null) {
             settings.put(config.reservationsTopic(), bound.compacted());
         }
-        for (String store : UserSyncTopology.LOGGED_STORES) {
-            settings.put(config.applicationId() + "-" + store + "-changelog", bound.compacted());
-        }
+        UserSyncTopology.loggedStores(bound).forEach((store, changelog) ->
+                settings.put(config.applicationId() + "-" + store + "-changelog", changelog));
         settings.put(config.eventsTopic(), bound.expiring());
+        settings.put(config.claimsTopic(), bound.purged());
+        settings.put(config.assignmentsTopic(), bound.purged());
+        settings.put(config.deadLetterTopic(), bound.purged());
         return settings;
     }
 

@@ -61,20 +61,27 @@ class StreamProcessorTopicsIT {
                     .containsEntry("retention.ms", HALF_HOUR);
             assertThat(settings(config.deadLetterTopic())).containsEntry("retention.ms",
                     Long.toString(Duration.ofDays(30).toMillis()));
+            // Deleted once read (UsernameTopicsPurge): the segments roll every eighth of the bound.
+            assertThat(settings(config.claimsTopic())).containsEntry("segment.ms", "450000")
+                    .containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis()));
+            assertThat(settings(config.assignmentsTopic())).containsEntry("segment.ms", "450000");
         });
     }
 
     @Test
     void shouldBringTopicsAndChangelogsMadeBeforeToTheBoundAndLeaveTheirCleanupPolicy() throws Exception {
         String changelog = config.applicationId() + "-user-state-changelog";
+        // Keyed by username: a delete's tombstone keeps the name, so tombstones go an eighth of the bound after a clean.
+        String usernames = config.applicationId() + "-usernames-changelog";
         admin.createTopics(List.of(
                 new NewTopic(config.cdcTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
                 new NewTopic(config.profilesTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "delete")),
                 new NewTopic(config.eventsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "delete",
                         "retention.ms", Long.toString(Duration.ofDays(7).toMillis()))),
-                new NewTopic(changelog, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+                new NewTopic(changelog, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(usernames, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
         await().atMost(Duration.ofSeconds(30)).until(() -> admin.listTopics().names().get()
-                .containsAll(List.of(config.cdcTopic(), config.profilesTopic(), config.eventsTopic(), changelog)));
+                .containsAll(List.of(config.cdcTopic(), config.profilesTopic(), config.eventsTopic(), changelog, usernames)));
 
         StreamProcessorTopics.ensure(config);
 
@@ -83,6 +90,7 @@ class StreamProcessorTopicsIT {
             assertThat(settings(config.cdcTopic())).containsEntry("max.compaction.lag.ms", HALF_HOUR)
                     .containsEntry("file.delete.delay.ms", "60000");
             assertThat(settings(changelog)).containsEntry("max.compaction.lag.ms", HALF_HOUR);
+            assertThat(settings(usernames)).containsEntry("delete.retention.ms", "450000");
             assertThat(settings(config.eventsTopic())).containsEntry("retention.ms", HALF_HOUR)
                     .containsEntry("segment.ms", "450000");
             assertThat(settings(config.profilesTopic())).containsEntry("cleanup.policy", "delete")

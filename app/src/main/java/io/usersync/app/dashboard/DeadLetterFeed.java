@@ -70,9 +70,19 @@ final class DeadLetterFeed implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> firstRead = consumer.beginningOffsets(partitions);
             while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    DeadLetterSummary letter = DeadLetterSummary.of(DeadLetterRecord.of(record));
+                    if (DeadLetterRecord.isSegmentMarker(record)) {
+                        continue;
+                    }
+                    DeadLetterRecord read = DeadLetterRecord.of(record);
+                    // The eraser's copy of a dead letter this feed has read where it was first written.
+                    if (DeadLetterRecord.isCopy(record)
+                            && read.offset() >= firstRead.get(new TopicPartition(record.topic(), record.partition()))) {
+                        continue;
+                    }
+                    DeadLetterSummary letter = DeadLetterSummary.of(read);
                     tally.add(letter);
                     Counter.builder(METER_NAME).description("Dead letters read from the dead-letter topic, by stage and reason")
                             .tag("stage", letter.stage()).tag("reason", letter.reason()).register(registry).increment();

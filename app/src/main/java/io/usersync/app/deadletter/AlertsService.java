@@ -79,6 +79,10 @@ public final class AlertsService implements AutoCloseable {
             });
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    // The eraser's records: a marker is no dead letter, and a copy's failure was alerted when first written.
+                    if (DeadLetterRecord.isSegmentMarker(record) || DeadLetterRecord.isCopy(record)) {
+                        continue;
+                    }
                     DeadLetterRecord letter = DeadLetterRecord.of(record);
                     log.atWarn().addKeyValue(LogFields.STAGE, letter.stage()).addKeyValue(LogFields.TOPIC, record.topic())
                             .addKeyValue(LogFields.PARTITION, record.partition()).addKeyValue(LogFields.OFFSET, record.offset())

@@ -2,6 +2,7 @@ package io.usersync.app.deadletter;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +26,12 @@ public final class DeadLetterReader {
         this.topic = topic;
     }
 
+    /**
+     * Every dead letter once: the eraser's segment markers are skipped, and a dead letter that is there twice (the
+     * eraser copied it and was stopped before it deleted the original) is read once, by its id.
+     */
     public List<DeadLetterRecord> readAll() {
-        List<DeadLetterRecord> letters = new ArrayList<>();
+        Map<String, DeadLetterRecord> letters = new LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -37,10 +42,13 @@ public final class DeadLetterReader {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    letters.add(DeadLetterRecord.of(record));
+                    if (!DeadLetterRecord.isSegmentMarker(record)) {
+                        DeadLetterRecord letter = DeadLetterRecord.of(record);
+                        letters.putIfAbsent(letter.id(), letter);
+                    }
                 }
             }
         }
-        return letters;
+        return new ArrayList<>(letters.values());
     }
 }

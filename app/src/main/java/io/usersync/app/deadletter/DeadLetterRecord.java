@@ -43,11 +43,20 @@ public record DeadLetterRecord(
 
     private static final String UNKNOWN = "unknown";
 
+    /**
+     * A dead letter as read; a copy the eraser made ({@link DeadLetterHeaders#COPY_OF}) is read at the partition and
+     * offset where it was first written, its id. Not for a {@link #isSegmentMarker segment marker}.
+     */
     public static DeadLetterRecord of(ConsumerRecord<String, byte[]> record) {
         if (header(record, DeadLetterHeaders.STAGE) == null && header(record, STREAMS_EXCEPTION) != null) {
             return ofStreamsHandler(record);
         }
-        return new DeadLetterRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+        long offset = record.offset();
+        String copyOf = header(record, DeadLetterHeaders.COPY_OF);
+        if (copyOf != null && copyOf.matches("\\d{1,9}:\\d{1,18}")) {
+            offset = Long.parseLong(copyOf.substring(copyOf.indexOf(':') + 1));
+        }
+        return new DeadLetterRecord(record.topic(), record.partition(), offset, record.key(), record.value(),
                 orUnknown(header(record, DeadLetterHeaders.STAGE)), orUnknown(header(record, DeadLetterHeaders.REASON)),
                 orUnknown(header(record, DeadLetterHeaders.ERROR_CLASS)), orUnknown(header(record, DeadLetterHeaders.ERROR_MESSAGE)),
                 header(record, DeadLetterHeaders.SOURCE_TOPIC), header(record, DeadLetterHeaders.SOURCE_PARTITION),
@@ -65,6 +74,16 @@ public record DeadLetterRecord(
                 DeadLetterHeaders.STAGE_PROCESSOR, STREAMS_HANDLER, errorClass, errorClass.substring(errorClass.lastIndexOf('.') + 1),
                 header(record, STREAMS_TOPIC), header(record, STREAMS_PARTITION), header(record, STREAMS_OFFSET), 1,
                 Instant.ofEpochMilli(record.timestamp()), Map.of());
+    }
+
+    /** A record of the eraser's that is no dead letter ({@link DeadLetterHeaders#SEGMENT_MARKER}): readers skip it. */
+    public static boolean isSegmentMarker(ConsumerRecord<String, byte[]> record) {
+        return record.headers().lastHeader(DeadLetterHeaders.SEGMENT_MARKER) != null;
+    }
+
+    /** A copy the eraser made of a dead letter written before: no new failure. */
+    public static boolean isCopy(ConsumerRecord<String, byte[]> record) {
+        return record.headers().lastHeader(DeadLetterHeaders.COPY_OF) != null;
     }
 
     /** {@code partition:offset} in the dead-letter topic. */

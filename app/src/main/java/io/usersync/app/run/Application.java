@@ -3,6 +3,7 @@ package io.usersync.app.run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -18,6 +19,7 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigException;
 import io.usersync.app.config.Setting;
 import io.usersync.app.dashboard.Dashboard;
+import io.usersync.app.deadletter.DeadLetterEraser;
 import io.usersync.app.database.ConnectionPools;
 import io.usersync.app.http.DatabaseSyncService;
 import io.usersync.app.http.JwtAuthenticator;
@@ -40,10 +42,12 @@ public final class Application implements AutoCloseable {
     private final Dashboard dashboard;
     private final OpsServer ops;
     private final PeriodicReconcile reconcile;
+    private final DeadLetterEraser eraser;
     private final RestartTimeline timeline;
 
     private Application(EmbeddedServers embedded, HikariDataSource database, PrometheusMeterRegistry registry,
-            Pipeline pipeline, Dashboard dashboard, OpsServer ops, PeriodicReconcile reconcile, RestartTimeline timeline) {
+            Pipeline pipeline, Dashboard dashboard, OpsServer ops, PeriodicReconcile reconcile, DeadLetterEraser eraser,
+            RestartTimeline timeline) {
         this.embedded = embedded;
         this.database = database;
         this.registry = registry;
@@ -51,6 +55,7 @@ public final class Application implements AutoCloseable {
         this.dashboard = dashboard;
         this.ops = ops;
         this.reconcile = reconcile;
+        this.eraser = eraser;
         this.timeline = timeline;
     }
 
@@ -97,8 +102,16 @@ public final class Application implements AutoCloseable {
                     ? new PeriodicReconcile(new Reconciler(database, StageConfigs.database(config).profileTable(), operations.reconcileGrace()),
                             operations.reconcileInterval(), registry)
                     : null;
+            // Where the sink runs: it records the deletes whose users' dead letters go.
+            DeadLetterEraser eraser = config.instance().stages().contains(AppConfig.Stage.SINK)
+                    ? new DeadLetterEraser(database, config.kafka(), TopicNames.DEAD_LETTERS, config.instance().erasureBound(),
+                            Clock.systemUTC())
+                    : null;
+            if (eraser != null) {
+                eraser.start();
+            }
             timeline.logWhen(started::working);
-            return new Application(embedded, database, registry, pipeline, dashboard, ops, reconcile, timeline);
+            return new Application(embedded, database, registry, pipeline, dashboard, ops, reconcile, eraser, timeline);
         } catch (IOException e) {
             close(dashboard, pipeline, database, embedded);
             timeline.close();
@@ -178,6 +191,9 @@ public final class Application implements AutoCloseable {
     public void close() {
         if (reconcile != null) {
             reconcile.close();
+        }
+        if (eraser != null) {
+            eraser.close();
         }
         ops.close();
         close(dashboard, pipeline, database, embedded);

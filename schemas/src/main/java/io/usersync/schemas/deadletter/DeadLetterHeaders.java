@@ -51,6 +51,20 @@ public final class DeadLetterHeaders {
     public static final String STAGE_PROCESSOR = "stream-processor";
     public static final String STAGE_SINK = "sink";
 
+    /**
+     * On a copy of a dead letter, {@code partition:offset} where the dead letter was first written, which stays its
+     * id. The dead-letter eraser deletes a partition's dead letters of deleted users by copying the others past them
+     * and deleting the records before the copies; a dead letter copied again keeps the header it has.
+     */
+    public static final String COPY_OF = "usersync.dlt.copy.of";
+
+    /**
+     * The one header of a record that is no dead letter (no key, no value), which every reader skips: the eraser
+     * appends one to make the broker close the segment that holds what it is deleting (a segment rolls only at an
+     * append).
+     */
+    public static final String SEGMENT_MARKER = "usersync.dlt.segment.marker";
+
     private DeadLetterHeaders() {
     }
 

@@ -39,7 +39,7 @@ class DeadLetterHeadersTest {
     }
 
     @Test
-    void shouldRequireInTheJsonSchemaExactlyTheHeadersTheCodeNamesAndAllowOnlyTheKeptOnes() throws Exception {
+    void shouldRequireInTheJsonSchemaExactlyTheHeadersTheCodeNamesAndAllowOnlyTheKeptOnesAndTheCopysId() throws Exception {
         JsonNode schema;
         try (InputStream in = getClass().getResourceAsStream("/schemas/" + DEAD_LETTER_HEADERS)) {
             schema = new ObjectMapper().readTree(in);
@@ -52,6 +52,7 @@ class DeadLetterHeadersTest {
         assertThat(required).isEqualTo(DeadLetterHeaders.NAMES);
         List<String> namedOrKept = new ArrayList<>(DeadLetterHeaders.NAMES);
         namedOrKept.addAll(DeadLetterHeaders.KEPT);
+        namedOrKept.add(DeadLetterHeaders.COPY_OF);
         assertThat(described).isEqualTo(namedOrKept);
         assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
     }

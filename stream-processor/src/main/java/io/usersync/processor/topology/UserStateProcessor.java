@@ -1,12 +1,17 @@
 package io.usersync.processor.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.usersync.processor.normalize.NormalizedProfile;
@@ -39,16 +44,24 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private final int claimsPartitions;
     private final boolean keepReleased;
     private final boolean resendRepeats;
+    private final Duration releasedKept;
     private ProcessorContext<String, UserOutput> context;
     private KeyValueStore<String, UserState> states;
     private KeyValueStore<String, String> existingUsernames;
     private UsernameRouting usernames;
 
-    UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased, boolean resendRepeats) {
+    /**
+     * @param releasedKept how long a deleted user's state keeps the username its delete released, to release it again
+     *                     if the delete comes again after a crash: an eighth of the erasure bound, far longer than a
+     *                     commit interval
+     */
+    UserStateProcessor(ProcessorMetrics metrics, int claimsPartitions, boolean keepReleased, boolean resendRepeats,
+            Duration releasedKept) {
         this.metrics = metrics;
         this.claimsPartitions = claimsPartitions;
         this.keepReleased = keepReleased;
         this.resendRepeats = resendRepeats;
+        this.releasedKept = releasedKept;
     }
 
     @Override
@@ -60,6 +73,24 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
                 new UsernameRegistry(context.getStateStore(UsernameClaimProcessor.STORE),
                         context.getStateStore(UsernameClaimProcessor.HINTS_STORE),
                         context.getStateStore(UsernameClaimProcessor.HOLDINGS_STORE), keepReleased), metrics);
+        context.schedule(releasedKept, PunctuationType.WALL_CLOCK_TIME, this::forgetReleasedUsernames);
+    }
+
+    /**
+     * A deleted user's state keeps their id and the LSN of the delete, so that no older change brings them back; the
+     * username it released leaves it once {@code releasedKept} has passed since the delete was committed at the source.
+     */
+    private void forgetReleasedUsernames(long now) {
+        List<KeyValue<String, UserState>> forgotten = new ArrayList<>();
+        try (KeyValueIterator<String, UserState> all = states.all()) {
+            all.forEachRemaining(entry -> {
+                UserState state = entry.value;
+                if (state.deleted() && state.username() != null && now - state.tsMs() >= releasedKept.toMillis()) {
+                    forgotten.add(KeyValue.pair(entry.key, UserState.deleted(state.lsn(), state.tsMs(), null, state.sent())));
+                }
+            });
+        }
+        forgotten.forEach(entry -> states.put(entry.key, entry.value));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.usersync.processor.topology;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import io.usersync.processor.ProcessorConfig;
 import io.usersync.processor.username.UsernameRegistry;
+import io.usersync.schemas.ErasureBound;
 
 /**
  * Builds the topology, and only that:
@@ -38,9 +40,19 @@ public final class UserSyncTopology {
      */
     public static final String EXISTING_USERNAMES_STORE = "existing-usernames";
 
-    /** The stores whose changelogs Kafka Streams keeps: {@code <application id>-<store>-changelog}. */
-    public static final List<String> LOGGED_STORES = List.of(UserStateProcessor.STORE, UsernameClaimProcessor.STORE,
-            UsernameClaimProcessor.HINTS_STORE, UsernameClaimProcessor.HOLDINGS_STORE);
+    /**
+     * The stores whose changelogs Kafka Streams keeps ({@code <application id>-<store>-changelog}), each with the
+     * erasure bound's settings: a changelog holds what its store holds, a user's profile among it, and the usernames
+     * store and the hints are keyed by a username or its base, which a delete's tombstone keeps.
+     */
+    public static Map<String, Map<String, String>> loggedStores(ErasureBound bound) {
+        Map<String, Map<String, String>> stores = new LinkedHashMap<>();
+        stores.put(UserStateProcessor.STORE, bound.compacted());
+        stores.put(UsernameClaimProcessor.STORE, bound.keyedByName());
+        stores.put(UsernameClaimProcessor.HINTS_STORE, bound.keyedByName());
+        stores.put(UsernameClaimProcessor.HOLDINGS_STORE, bound.compacted());
+        return stores;
+    }
 
     private UserSyncTopology() {
     }
@@ -55,16 +67,15 @@ public final class UserSyncTopology {
                 topics.profiles().name(),
                 Consumed.with(topics.profiles().keySerde(), Serdes.ByteArray()).withName("existing-usernames-source"),
                 () -> new ExistingUsernamesLoader(metrics));
-        // A changelog holds what its store holds, a user's profile among it: the erasure bound's settings.
-        Map<String, String> changelog = config.erasureBound().compacted();
+        Map<String, Map<String, String>> changelogs = loggedStores(config.erasureBound());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.STORE),
-                Serdes.String(), new UserStateSerde()).withLoggingEnabled(changelog));
+                Serdes.String(), new UserStateSerde()).withLoggingEnabled(changelogs.get(UserStateProcessor.STORE)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),
-                Serdes.String(), Serdes.String()).withLoggingEnabled(changelog));
+                Serdes.String(), Serdes.String()).withLoggingEnabled(changelogs.get(UsernameClaimProcessor.STORE)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HINTS_STORE),
-                Serdes.String(), Serdes.Integer()).withLoggingEnabled(changelog));
+                Serdes.String(), Serdes.Integer()).withLoggingEnabled(changelogs.get(UsernameClaimProcessor.HINTS_STORE)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HOLDINGS_STORE),
-                Serdes.String(), UsernameRegistry.holdingsSerde()).withLoggingEnabled(changelog));
+                Serdes.String(), UsernameRegistry.holdingsSerde()).withLoggingEnabled(changelogs.get(UsernameClaimProcessor.HOLDINGS_STORE)));
 
         KStream<String, UserInput> changes = okOrDeadLetter(topics, "change",
                 stream(builder, topics.cdc(), "cdc-source")
@@ -75,7 +86,8 @@ public final class UserSyncTopology {
 
         changes.merge(assignments, Named.as("user-inputs"))
                 .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames(),
-                                config.guarantee() == ProcessorConfig.Guarantee.AT_LEAST_ONCE),
+                                config.guarantee() == ProcessorConfig.Guarantee.AT_LEAST_ONCE,
+                                config.erasureBound().bound().dividedBy(8)),
                         Named.as("user-state"), UserStateProcessor.STORE, UsernameClaimProcessor.STORE,
                         UsernameClaimProcessor.HINTS_STORE, UsernameClaimProcessor.HOLDINGS_STORE)
                 .split(Named.as("user-"))

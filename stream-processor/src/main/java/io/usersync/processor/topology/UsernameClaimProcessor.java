@@ -75,7 +75,8 @@ final class UsernameClaimProcessor implements Processor<String, UsernameClaim, S
         } else if (result instanceof ReserveResult.Conflict conflict) {
             metrics.reservationConflict();
             log.atWarn().addKeyValue(LogFields.STAGE, DeadLetterHeaders.STAGE_PROCESSOR).addKeyValue(LogFields.USER_ID, claim.userId())
-                    .log("Username reserved for user {} was already given to user {}", claim.userId(), conflict.owner());
+                    .log("Username reserved for user {} was already given to {}", claim.userId(),
+                            UsernameRegistry.NOBODY.equals(conflict.owner()) ? "a deleted user (kept)" : "user " + conflict.owner());
         }
     }
 }

@@ -31,6 +31,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class UsernameRegistry {
 
+    /** The holder of a username kept after its user was deleted: nobody, and never a user id. */
+    public static final String NOBODY = "";
+
     private final KeyValueStore<String, String> owners;
     private final KeyValueStore<String, Integer> hints;
     private final KeyValueStore<String, List<String>> holdings;
@@ -40,7 +43,7 @@ public final class UsernameRegistry {
      * @param owners       username -> id of the user who holds it
      * @param hints        base -> lowest suffix that may be free; absent means 1
      * @param holdings     user id -> usernames the user holds that a hint has passed
-     * @param keepReleased when true, a released username stays with its last holder
+     * @param keepReleased when true, a released username stays taken, by {@link #NOBODY}
      */
     public UsernameRegistry(KeyValueStore<String, String> owners, KeyValueStore<String, Integer> hints,
             KeyValueStore<String, List<String>> holdings, boolean keepReleased) {
@@ -94,22 +97,20 @@ public final class UsernameRegistry {
     }
 
     /**
-     * Frees the username if the user holds it, unless released usernames are kept, and lowers the hint of
-     * every base it is a candidate of; true if freed.
+     * Frees the username if the user holds it and lowers the hint of every base it is a candidate of; true if freed.
+     * When released usernames are kept, the username stays taken, held by {@link #NOBODY}: who held it is forgotten.
      */
     public boolean release(String userId, String username) {
-        if (keepReleased || !Objects.equals(owners.get(username), userId)) {
+        if (!Objects.equals(owners.get(username), userId)) {
+            return false;
+        }
+        if (keepReleased) {
+            owners.put(username, NOBODY);
+            forgetHolding(userId, username);
             return false;
         }
         owners.delete(username);
-        List<String> held = holdings.get(userId);
-        if (held != null && held.remove(username)) {
-            if (held.isEmpty()) {
-                holdings.delete(userId);
-            } else {
-                holdings.put(userId, held);
-            }
-        }
+        forgetHolding(userId, username);
         for (Candidacy candidacy : candidacies(username)) {
             Integer hint = hints.get(candidacy.base());
             if (hint != null && candidacy.n() < hint) {
@@ -121,6 +122,17 @@ public final class UsernameRegistry {
             }
         }
         return true;
+    }
+
+    private void forgetHolding(String userId, String username) {
+        List<String> held = holdings.get(userId);
+        if (held != null && held.remove(username)) {
+            if (held.isEmpty()) {
+                holdings.delete(userId);
+            } else {
+                holdings.put(userId, held);
+            }
+        }
     }
 
     /** Gives the user a username set outside the pipeline, if nobody else holds it. */

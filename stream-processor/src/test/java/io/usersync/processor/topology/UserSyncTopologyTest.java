@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.usersync.processor.normalize.ProfileNormalizer;
+import io.usersync.processor.username.UsernameRegistry;
 import io.usersync.schemas.cdc.AuthUserRow;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.profile.ProfileHeaders;
@@ -272,7 +273,7 @@ class UserSyncTopologyTest {
     }
 
     @Test
-    void shouldKeepADeletedUsersUsernameReservedWhenConfigured() {
+    void shouldKeepADeletedUsersUsernameReservedWhenConfiguredButNotWhoHeldIt() {
         try (TopologyFixture keeping = fixture(true)) {
             String first = id();
             keeping.send(first, row(first).email("alice@example.com").userMeta("{}").appMeta(EMAIL_APP).create(nextLsn()));
@@ -282,7 +283,28 @@ class UserSyncTopologyTest {
 
             List<UserProfile> profiles = keeping.readProfiles();
             assertThat(profiles.get(profiles.size() - 1).username()).isEqualTo("alice2");
+            assertThat(keeping.usernames().get("alice")).isEqualTo(UsernameRegistry.NOBODY);
         }
+    }
+
+    @Test
+    void shouldForgetTheUsernameADeleteReleasedOnceAnEighthOfTheErasureBoundHasPassed() {
+        String id = signUp("alice@example.com");
+        long deleteLsn = nextLsn();
+        fixture.send(id, row(id).delete(deleteLsn));
+        // Kept a while, to be released again if the delete comes again after a crash.
+        assertThat(fixture.userStates().get(id).username()).isEqualTo("alice");
+
+        fixture.driver.advanceWallClockTime(fixture.config.erasureBound().bound().dividedBy(8));
+
+        UserState state = fixture.userStates().get(id);
+        assertThat(state.username()).isNull();
+        assertThat(state.deleted()).isTrue();
+        assertThat(state.lsn()).isEqualTo(deleteLsn);
+        // Still deleted for good: an older change does not bring the user back.
+        fixture.profiles.readRecordsToList();
+        fixture.send(id, row(id).email("alice@example.com").userMeta("{}").appMeta(EMAIL_APP).update(deleteLsn - 1));
+        assertThat(fixture.profiles.isEmpty()).isTrue();
     }
 
     @Test

@@ -148,7 +148,11 @@ class UsernameRegistryPropertiesTest {
         }
 
         boolean release(String userId, String username) {
-            return !keepReleased && owners.remove(username, userId);
+            if (keepReleased) {
+                owners.replace(username, userId, UsernameRegistry.NOBODY);
+                return false;
+            }
+            return owners.remove(username, userId);
         }
 
         ReserveResult reserve(String userId, String username) {
