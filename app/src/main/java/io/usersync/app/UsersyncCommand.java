@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "usersync", mixinStandardHelpOptions = true, versionProvider = UsersyncCommand.Version.class,
         description = "Keeps public.users in step with auth.users through change data capture.",
         subcommands = {RunCommand.class, DemoCommand.class, MigrateCommand.class, ResyncCommand.class,
-                ReconcileCommand.class, GiveBackCommand.class, DltCommand.class, AlertsCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                ReconcileCommand.class, GiveBackCommand.class, DltCommand.class, ErasureCommand.class, AlertsCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class UsersyncCommand implements Runnable {
 
     @CommandLine.Spec

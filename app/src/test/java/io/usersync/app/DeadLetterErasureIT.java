@@ -28,10 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.usersync.app.deadletter.DeadLetterEraser;
 import io.usersync.app.deadletter.DeadLetterReader;
 import io.usersync.app.deadletter.DeadLetterRecord;
 import io.usersync.app.deadletter.Redrive;
+import io.usersync.app.erasure.DeadLetterEraser;
 import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.ErasureBound;

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import picocli.CommandLine;
+
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.deadletter.DeadLetterReader;
 import io.usersync.app.deadletter.DeadLetterRecord;
@@ -35,8 +40,8 @@ import io.usersync.schemas.testing.TestDatabase;
 
 /**
  * A deletion request, as the embedded default meets it: a user whose email, name, avatar and username carry a marker
- * signs up, is renamed (which a rule of the app's refuses: a dead letter) and is deleted, while other users go on
- * signing up. Under a 20 s {@code USERSYNC_ERASURE_BOUND}, no file of
+ * signs up, is renamed (which a rule of the app's refuses: a dead letter) and is deleted, and another is deleted softly,
+ * while other users go on signing up. Under a 20 s {@code USERSYNC_ERASURE_BOUND}, no file of
  * the broker's (every segment, index and file awaiting deletion of every topic) holds the markers once the bound has
  * passed, and a user who was not deleted is still in them, their dead letter too.
  */
@@ -76,7 +81,13 @@ class ErasureIT {
                 deleted);
         UUID deletedId = users.signUpWithGoogle(deletedMarkers.get(0), deletedMarkers.get(1), deletedMarkers.get(2));
         UUID keptId = users.signUpWithGoogle(kept + "@example.com", "Keep " + kept, "https://example.com/" + kept + ".png");
-        await().atMost(Duration.ofMinutes(1)).until(() -> rows(deletedId, keptId) == 2);
+        // Deleted softly (auth.users.deleted_at set, the row kept), as GoTrue's soft delete does.
+        String softly = "softmark" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> softlyMarkers = List.of(softly + "@example.com", "Soft " + softly, softly);
+        UUID softlyId = users.signUpWithGoogle(softlyMarkers.get(0), softlyMarkers.get(1), "https://example.com/soft.png");
+        List<String> markers = new ArrayList<>(deletedMarkers);
+        markers.addAll(softlyMarkers);
+        await().atMost(Duration.ofMinutes(1)).until(() -> rows(deletedId, keptId, softlyId) == 3);
         // A rule of the app's that the renames break: each becomes a dead letter, whose value is the profile.
         execute("alter table public.users add constraint no_renames check (full_name not like '% Renamed')");
         users.setUserMetadata(deletedId, "{\"full_name\":\"Erase " + deleted + " Renamed\",\"avatar_url\":\"https://example.com/"
@@ -86,8 +97,10 @@ class ErasureIT {
                 TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS, "usersync-processor-user-state-changelog",
                 "usersync-processor-usernames-changelog")) && deadLetters().size() == 2);
         Set<String> heldBefore = topicsHolding(deletedMarkers);
+        assertThat(erasureCheck(deletedId).exit()).as("erasure check before the delete").isEqualTo(1);
 
         users.delete(deletedId);
+        users.softDelete(softlyId);
         long deletion = System.nanoTime();
         // Others' sign-ups: a partition rolls its active segment, the delete's with it, only at an append.
         AtomicInteger signUps = new AtomicInteger();
@@ -97,7 +110,7 @@ class ErasureIT {
         Map<String, Double> lastSeen = new TreeMap<>();
         await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).failFast("a sign-up failed", () -> signUpFailure.get() != null)
                 .untilAsserted(() -> {
-                    Set<String> holding = topicsHolding(deletedMarkers);
+                    Set<String> holding = topicsHolding(markers);
                     holding.forEach(topic -> lastSeen.put(topic, (System.nanoTime() - deletion) / 1e9));
                     assertThat(holding).as("topics with a file that holds the deleted user's data").isEmpty();
                 });
@@ -109,6 +122,26 @@ class ErasureIT {
         assertThat(topicsHolding(List.of(kept + "@example.com"))).contains(TopicNames.CDC, TopicNames.PROFILES,
                 TopicNames.DEAD_LETTERS);
         assertThat(deadLetters()).extracting(DeadLetterRecord::key).containsExactly(keptId.toString());
+        CheckRun check = erasureCheck(deletedId);
+        System.out.print(check.output());
+        assertThat(check.exit()).as(check.output()).isZero();
+        assertThat(check.output()).contains("deleted at", "USERSYNC_ERASURE_BOUND 20s",
+                "nothing holds the user's personal data");
+        assertThat(erasureCheck(softlyId).output()).as("soft delete").contains("deleted at");
+        assertThat(erasureCheck(keptId).exit()).isEqualTo(1);
+    }
+
+    private record CheckRun(int exit, String output) {
+    }
+
+    /** {@code usersync erasure check}, against the application's broker and database, as an operator runs it. */
+    private CheckRun erasureCheck(UUID user) {
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new UsersyncCommand()).setOut(new PrintWriter(out)).execute("erasure", "check",
+                "--user", user.toString(), "--kafka", application.config().kafkaBootstrapServers().orElseThrow(),
+                "--db-url", application.config().database().orElseThrow().jdbcUrl(),
+                "--set", "USERSYNC_ERASURE_BOUND=" + BOUND.toSeconds() + "s");
+        return new CheckRun(exit, out.toString());
     }
 
     private List<DeadLetterRecord> deadLetters() {

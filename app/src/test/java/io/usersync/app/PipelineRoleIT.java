@@ -24,7 +24,6 @@ import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.EmbeddedServers;
-import io.usersync.capture.CaptureConfig;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.schemas.database.DatabaseSettings;
 import io.usersync.schemas.testing.AuthUsersTable;

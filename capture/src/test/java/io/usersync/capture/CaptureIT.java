@@ -97,13 +97,14 @@ class CaptureIT {
         users.delete(ada);
 
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
-            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(7);
+            List<ConsumerRecord<String, String>> records = reader.awaitAtLeast(8);
             Map<String, List<String>> opsByUser = records.stream().collect(groupingBy(ConsumerRecord::key,
                     mapping(record -> record.value() == null ? "tombstone" : json(record.value()).get("op").asText(), toList())));
 
             assertThat(opsByUser).containsOnlyKeys(ada.toString(), bob.toString());
             assertThat(opsByUser.get(ada.toString())).containsExactly("c", "u", "u", "d", "tombstone");
-            assertThat(opsByUser.get(bob.toString())).containsExactly("c", "u");
+            // A soft delete is followed by a tombstone too: compaction keeps nothing of the row.
+            assertThat(opsByUser.get(bob.toString())).containsExactly("c", "u", "tombstone");
 
             JsonNode adaCreated = json(records.stream().filter(r -> r.key().equals(ada.toString())).findFirst().orElseThrow().value());
             assertThat(json(adaCreated.at("/after/raw_user_meta_data").asText())).isEqualTo(json(GOOGLE_META));

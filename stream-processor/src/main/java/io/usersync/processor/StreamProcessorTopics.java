@@ -119,7 +119,7 @@ final class StreamProcessorTopics {
             settings.put(config.reservationsTopic(), bound.compacted());
         }
         UserSyncTopology.loggedStores(bound).forEach((store, changelog) ->
-                settings.put(config.applicationId() + "-" + store + "-changelog", changelog));
+                settings.put(UserSyncTopology.changelog(config.applicationId(), store), changelog));
         settings.put(config.eventsTopic(), bound.expiring());
         settings.put(config.claimsTopic(), bound.purged());
         settings.put(config.assignmentsTopic(), bound.purged());

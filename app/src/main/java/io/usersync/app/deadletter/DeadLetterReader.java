@@ -1,18 +1,16 @@
 package io.usersync.app.deadletter;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import io.usersync.app.kafka.ToTheEnd;
 import io.usersync.schemas.kafka.KafkaClientSettings;
 
 /** Reads the whole dead-letter topic as it is now, without a consumer group. */
@@ -35,19 +33,12 @@ public final class DeadLetterReader {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!DeadLetterRecord.isSegmentMarker(record)) {
-                        DeadLetterRecord letter = DeadLetterRecord.of(record);
-                        letters.putIfAbsent(letter.id(), letter);
-                    }
+            ToTheEnd.read(consumer, ToTheEnd.partitions(consumer, topic)).values().forEach(records -> records.forEach(record -> {
+                if (!DeadLetterRecord.isSegmentMarker(record)) {
+                    DeadLetterRecord letter = DeadLetterRecord.of(record);
+                    letters.putIfAbsent(letter.id(), letter);
                 }
-            }
+            }));
         }
         return new ArrayList<>(letters.values());
     }

@@ -98,6 +98,19 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                 maxRequestSize(producerConfig), Clock.systemUTC());
     }
 
+    /**
+     * A change that soft-deletes a user ({@code auth.users.deleted_at} set): a tombstone follows it, as Debezium's
+     * follows a delete, so that compaction keeps nothing of the row within the erasure bound. The stream processor takes
+     * the change as the delete and the tombstone as its echo.
+     */
+    static boolean softDeleted(SourceRecord record) {
+        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("after") == null) {
+            return false;
+        }
+        Struct after = envelope.getStruct("after");
+        return after != null && after.schema().field("deleted_at") != null && after.get("deleted_at") != null;
+    }
+
     /** The producer's {@code max.request.size}: set through the client properties, or Kafka's default. */
     static int maxRequestSize(Map<String, Object> producerConfig) {
         Object configured = producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
@@ -133,6 +146,9 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                     sends.add(producer.send(new ProducerRecord<>(topic, key, value)));
                 } else {
                     sendFitted(sends, topic, key, record.topic(), new String(value, StandardCharsets.UTF_8), bytes);
+                }
+                if (softDeleted(record)) {
+                    sends.add(producer.send(new ProducerRecord<>(topic, key, null)));
                 }
             }
         }

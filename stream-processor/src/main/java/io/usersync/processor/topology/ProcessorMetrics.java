@@ -14,6 +14,7 @@ public final class ProcessorMetrics {
     private final Counter reservationConflicts;
     private final Counter unreadableExistingProfiles;
     private final Counter repeatedInputs;
+    private final Counter removalsWithoutDelete;
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,6 +26,9 @@ public final class ProcessorMetrics {
                 .description("Changes older than what was already applied, ignored").register(registry);
         this.repeatedInputs = Counter.builder("usersync.processor.repeated.inputs")
                 .description("Changes and assignments that came again after a crash, their outputs sent again").register(registry);
+        this.removalsWithoutDelete = Counter.builder("usersync.processor.deletes.from.tombstones")
+                .description("Users deleted on the CDC topic's tombstone alone: the processor was behind by more than the"
+                        + " compaction lag, and their delete was cleaned away before it was read").register(registry);
         this.collisionsResolved = Counter.builder("usersync.processor.username.collisions")
                 .description("Usernames given with a number because the base was taken").register(registry);
         this.reservationConflicts = Counter.builder("usersync.processor.username.reservation.conflicts")
@@ -49,6 +53,10 @@ public final class ProcessorMetrics {
 
     void repeatedInput() {
         repeatedInputs.increment();
+    }
+
+    void removalWithoutDelete() {
+        removalsWithoutDelete.increment();
     }
 
     void collisionResolved() {

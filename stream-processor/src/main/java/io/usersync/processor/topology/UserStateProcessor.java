@@ -2,17 +2,17 @@ package io.usersync.processor.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.usersync.processor.normalize.NormalizedProfile;
 import io.usersync.processor.normalize.ProfileNormalizer;
@@ -39,6 +39,8 @@ import io.usersync.schemas.profile.UserProfile;
 final class UserStateProcessor implements Processor<String, UserInput, String, UserOutput> {
 
     static final String STORE = "user-state";
+
+    private static final Logger log = LoggerFactory.getLogger(UserStateProcessor.class);
 
     private final ProcessorMetrics metrics;
     private final int claimsPartitions;
@@ -73,32 +75,33 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
                 new UsernameRegistry(context.getStateStore(UsernameClaimProcessor.STORE),
                         context.getStateStore(UsernameClaimProcessor.HINTS_STORE),
                         context.getStateStore(UsernameClaimProcessor.HOLDINGS_STORE), keepReleased), metrics);
-        context.schedule(releasedKept, PunctuationType.WALL_CLOCK_TIME, this::forgetReleasedUsernames);
-    }
-
-    /**
-     * A deleted user's state keeps their id and the LSN of the delete, so that no older change brings them back; the
-     * username it released leaves it once {@code releasedKept} has passed since the delete was committed at the source.
-     */
-    private void forgetReleasedUsernames(long now) {
-        List<KeyValue<String, UserState>> forgotten = new ArrayList<>();
-        try (KeyValueIterator<String, UserState> all = states.all()) {
-            all.forEachRemaining(entry -> {
-                UserState state = entry.value;
-                if (state.deleted() && state.username() != null && now - state.tsMs() >= releasedKept.toMillis()) {
-                    forgotten.add(KeyValue.pair(entry.key, UserState.deleted(state.lsn(), state.tsMs(), null, state.sent())));
-                }
-            });
-        }
-        forgotten.forEach(entry -> states.put(entry.key, entry.value));
+        context.schedule(releasedKept, PunctuationType.WALL_CLOCK_TIME, new ReleasedUsernamesForgotten(states, releasedKept));
     }
 
     @Override
     public void process(Record<String, UserInput> record) {
         if (record.value().change() != null) {
             onChange(record, record.value().change());
+        } else if (record.value().isRemoval()) {
+            onRemoval(record);
         } else {
             onAssignment(record, record.value().assignment());
+        }
+    }
+
+    /**
+     * A tombstone of the CDC topic: it follows a delete, which it finds applied, unless the processor was behind by more
+     * than the compaction lag and the delete was cleaned away before it was read. Then the user is deleted here, just
+     * after the last change known of them: user ids are never given again, so nothing of theirs can come later.
+     */
+    private void onRemoval(Record<String, UserInput> record) {
+        UserState state = states.get(record.key());
+        if (state != null && state.live() && state.lsn() != Long.MIN_VALUE) {
+            metrics.removalWithoutDelete();
+            log.warn("User {} deleted on the tombstone of {} alone: the processor was behind by more than the topic's"
+                    + " max.compaction.lag.ms, and the delete was cleaned away before it was read", record.key(),
+                    context.recordMetadata().map(RecordMetadata::topic).orElse("the CDC topic"));
+            delete(record, state, state.lsn() + 1, record.timestamp());
         }
     }
 

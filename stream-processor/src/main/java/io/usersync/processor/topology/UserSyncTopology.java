@@ -3,6 +3,7 @@ package io.usersync.processor.topology;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -40,6 +41,12 @@ public final class UserSyncTopology {
      */
     public static final String EXISTING_USERNAMES_STORE = "existing-usernames";
 
+    /** The store of each user's state, by user id. */
+    public static final String USER_STATE_STORE = UserStateProcessor.STORE;
+
+    /** The stores keyed by a username or the base usernames are made of (the others are keyed by user id). */
+    public static final Set<String> STORES_KEYED_BY_NAME = Set.of(UsernameClaimProcessor.STORE, UsernameClaimProcessor.HINTS_STORE);
+
     /**
      * The stores whose changelogs Kafka Streams keeps ({@code <application id>-<store>-changelog}), each with the
      * erasure bound's settings: a changelog holds what its store holds, a user's profile among it, and the usernames
@@ -47,11 +54,28 @@ public final class UserSyncTopology {
      */
     public static Map<String, Map<String, String>> loggedStores(ErasureBound bound) {
         Map<String, Map<String, String>> stores = new LinkedHashMap<>();
-        stores.put(UserStateProcessor.STORE, bound.compacted());
-        stores.put(UsernameClaimProcessor.STORE, bound.keyedByName());
-        stores.put(UsernameClaimProcessor.HINTS_STORE, bound.keyedByName());
-        stores.put(UsernameClaimProcessor.HOLDINGS_STORE, bound.compacted());
+        for (String store : List.of(UserStateProcessor.STORE, UsernameClaimProcessor.STORE, UsernameClaimProcessor.HINTS_STORE,
+                UsernameClaimProcessor.HOLDINGS_STORE)) {
+            stores.put(store, STORES_KEYED_BY_NAME.contains(store) ? bound.keyedByName() : bound.compacted());
+        }
         return stores;
+    }
+
+    /**
+     * Whether a value of the {@code user-state} changelog holds more of a user than their id and the LSN of a change:
+     * false only for a deleted user's state once it has forgotten the username its delete released.
+     */
+    public static boolean userStateHoldsPersonalData(byte[] value) {
+        if (value == null) {
+            return false;
+        }
+        UserState state = new UserStateSerde().deserializer().deserialize(USER_STATE_STORE, value);
+        return !state.deleted() || state.username() != null;
+    }
+
+    /** Kafka Streams' name of a store's changelog. */
+    public static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 
     private UserSyncTopology() {
@@ -77,14 +101,17 @@ public final class UserSyncTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HOLDINGS_STORE),
                 Serdes.String(), UsernameRegistry.holdingsSerde()).withLoggingEnabled(changelogs.get(UsernameClaimProcessor.HOLDINGS_STORE)));
 
+        KStream<String, byte[]> cdc = stream(builder, topics.cdc(), "cdc-source");
         KStream<String, UserInput> changes = okOrDeadLetter(topics, "change",
-                stream(builder, topics.cdc(), "cdc-source")
-                        .process(() -> new ChangeParser(metrics), Named.as("parse-change")))
+                cdc.process(() -> new ChangeParser(metrics), Named.as("parse-change")))
                 .mapValues(UserInput::of, Named.as("as-user-change"));
+        // A tombstone follows each delete; compaction leaves it alone once the delete is cleaned away.
+        KStream<String, UserInput> removals = cdc.filter((id, value) -> value == null, Named.as("cdc-tombstones"))
+                .mapValues(value -> UserInput.removed(), Named.as("as-user-removal"));
         KStream<String, UserInput> assignments = stream(builder, topics.assignments(), "assignments-source")
                 .mapValues(UserInput::assigned, Named.as("as-user-assignment"));
 
-        changes.merge(assignments, Named.as("user-inputs"))
+        changes.merge(removals, Named.as("user-changes")).merge(assignments, Named.as("user-inputs"))
                 .process(() -> new UserStateProcessor(metrics, config.partitions(), config.keepReleasedUsernames(),
                                 config.guarantee() == ProcessorConfig.Guarantee.AT_LEAST_ONCE,
                                 config.erasureBound().bound().dividedBy(8)),

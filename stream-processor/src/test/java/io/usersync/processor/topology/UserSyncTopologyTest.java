@@ -527,6 +527,26 @@ class UserSyncTopologyTest {
     }
 
     @Test
+    void shouldDeleteAUserOnATombstoneAloneWhenTheDeleteWasCompactedAwayBeforeItWasRead() {
+        String id = signUp("late@example.com");
+        long lastChange = fixture.userStates().get(id).lsn();
+        fixture.profiles.readRecordsToList();
+        fixture.events.readRecordsToList();
+
+        fixture.cdc.pipeInput(id, (byte[]) null);
+
+        List<TestRecord<String, UserProfile>> profiles = fixture.profiles.readRecordsToList();
+        assertThat(profiles).hasSize(1);
+        assertThat(profiles.get(0).value()).isNull();
+        assertThat(header(profiles.get(0).headers(), ProfileHeaders.SOURCE_LSN)).isEqualTo(Long.toString(lastChange + 1));
+        assertThat(fixture.events.readValuesToList()).extracting(UserEvent::type).containsExactly(UserEvent.DELETED);
+        assertThat(fixture.userStates().get(id).deleted()).isTrue();
+        assertThat(fixture.counter("usersync.processor.deletes.from.tombstones")).isEqualTo(1);
+        // Its username is free again.
+        assertThat(fixture.usernames().get("late")).isNull();
+    }
+
+    @Test
     void shouldDropDebeziumTombstonesSilentlyAfterTheDelete() {
         String id = signUp("t@example.com");
         fixture.send(id, row(id).delete(nextLsn()));
@@ -534,6 +554,7 @@ class UserSyncTopologyTest {
 
         assertThat(fixture.profiles.readRecordsToList()).hasSize(2);
         assertThat(fixture.deadLetters.isEmpty()).isTrue();
+        assertThat(fixture.counter("usersync.processor.deletes.from.tombstones")).isZero();
     }
 
     private static String header(Headers headers, String name) {

@@ -1,19 +1,17 @@
-package io.usersync.app.deadletter;
+package io.usersync.app.erasure;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.usersync.app.deadletter.DeadLetterRecord;
 
 /**
  * The users the sink has deleted ({@code usersync.sink_deletes}: hard and soft deletes) among those dead letters name,
@@ -21,9 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * record whose key is no user id may still be a change of theirs).
  */
 final class DeletedUsers {
-
-    private static final Pattern USER_ID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final Set<String> ids;
 
@@ -35,7 +30,7 @@ final class DeletedUsers {
     static DeletedUsers namedBy(Connection connection, Iterable<List<ConsumerRecord<String, byte[]>>> records)
             throws SQLException {
         Set<UUID> named = new HashSet<>();
-        records.forEach(partition -> partition.forEach(record -> userIds(record).forEach(id -> named.add(UUID.fromString(id)))));
+        records.forEach(partition -> partition.forEach(record -> UserIds.in(record).forEach(id -> named.add(UUID.fromString(id)))));
         Set<String> deleted = new HashSet<>();
         if (named.isEmpty()) {
             return new DeletedUsers(deleted);
@@ -58,27 +53,6 @@ final class DeletedUsers {
 
     /** Whether the record is a dead letter of one of these users. */
     boolean named(ConsumerRecord<String, byte[]> record) {
-        return !DeadLetterRecord.isSegmentMarker(record) && userIds(record).stream().anyMatch(ids::contains);
-    }
-
-    /** The user ids in a record's key and value, lower case. */
-    private static Set<String> userIds(ConsumerRecord<String, byte[]> record) {
-        Set<String> found = new HashSet<>();
-        addUserIds(record.key(), found);
-        if (record.value() != null) {
-            // Latin-1 maps each byte to one character: an id in UTF-8 text is found whatever surrounds it.
-            addUserIds(new String(record.value(), StandardCharsets.ISO_8859_1), found);
-        }
-        return found;
-    }
-
-    private static void addUserIds(String text, Set<String> found) {
-        if (text == null) {
-            return;
-        }
-        Matcher matcher = USER_ID.matcher(text);
-        while (matcher.find()) {
-            found.add(matcher.group().toLowerCase(Locale.ROOT));
-        }
+        return !DeadLetterRecord.isSegmentMarker(record) && UserIds.in(record).stream().anyMatch(ids::contains);
     }
 }

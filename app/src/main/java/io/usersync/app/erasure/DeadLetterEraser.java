@@ -1,4 +1,4 @@
-package io.usersync.app.deadletter;
+package io.usersync.app.erasure;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -42,6 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.usersync.app.deadletter.DeadLetterRecord;
+import io.usersync.app.kafka.ToTheEnd;
 import io.usersync.schemas.ErasureBound;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
@@ -123,13 +125,11 @@ public final class DeadLetterEraser implements AutoCloseable {
                         ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)), new StringSerializer(), new ByteArraySerializer());
                 Admin admin = Admin.create(kafka.clientProperties(Map.of()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            List<TopicPartition> partitions = ToTheEnd.partitions(consumer, topic);
             if (partitions.isEmpty()) {
                 return 0;
             }
-            consumer.assign(partitions);
-            Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> read = read(consumer, partitions);
+            Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> read = ToTheEnd.read(consumer, partitions);
             DeletedUsers deleted = DeletedUsers.namedBy(connection, read.values());
             if (deleted.isEmpty()) {
                 return 0;
@@ -200,24 +200,6 @@ public final class DeadLetterEraser implements AutoCloseable {
         log.info("Dead letters of deleted users erased from {}: {}, {} other dead letters copied past them; the records"
                 + " before offset {} deleted", partition, erased, kept.size(), marker);
         return erased;
-    }
-
-    /** Every record of every partition, from its start to its end as of now. */
-    private static Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> read(KafkaConsumer<String, byte[]> consumer,
-            List<TopicPartition> partitions) {
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> read = new LinkedHashMap<>();
-        partitions.forEach(partition -> read.put(partition, new ArrayList<>()));
-        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() < ends.get(partition)) {
-                    read.get(partition).add(record);
-                }
-            }
-        }
-        return read;
     }
 
     private static ProducerRecord<String, byte[]> segmentMarker(TopicPartition partition) {
