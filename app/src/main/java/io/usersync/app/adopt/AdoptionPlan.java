@@ -1,11 +1,8 @@
 package io.usersync.app.adopt;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.usersync.schemas.database.ProfileTable;
 
@@ -27,17 +24,6 @@ import io.usersync.schemas.database.ProfileTable;
  */
 public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<String> notes,
         List<TableShape.Trigger> writerTriggers) {
-
-    static final String ANON = "anon";
-    static final String AUTHENTICATED = "authenticated";
-    static final String SERVICE_ROLE = "service_role";
-    static final String PUBLIC = "PUBLIC";
-    static final List<String> SUPABASE_ROLES = List.of(ANON, AUTHENTICATED, SERVICE_ROLE);
-
-    /** The privileges that reach a column, so a table-level one would reach the columns adoption adds. */
-    private static final List<String> COLUMN_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "REFERENCES");
-    /** service_role reads every column, as V5 grants it; only its writes are held to the app's columns. */
-    private static final List<String> SERVICE_ROLE_COLUMN_PRIVILEGES = List.of("INSERT", "UPDATE", "REFERENCES");
 
     public AdoptionPlan {
         steps = List.copyOf(steps);
@@ -74,8 +60,8 @@ public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<St
                                     + pipeline.definition())));
         }
         usernameIndex(shape, steps, notes);
-        steps.addAll(privilegeSteps(shape));
-        notes.addAll(privilegeNotes(shape));
+        steps.addAll(AdoptionPrivileges.steps(shape));
+        notes.addAll(AdoptionPrivileges.notes(shape));
         currentUserEmail(shape, steps, notes);
         if (!shape.markedAdopted()) {
             steps.add(new AdoptionStep("marks schema usersync as adopted, so that a migrate cut short goes on adopting",
@@ -85,21 +71,6 @@ public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<St
                 + " of the pipeline's checks (username format, reserved words, name length, avatar URL), which rows the"
                 + " app wrote would fail at their next update");
         return new AdoptionPlan(shape.table(), steps, notes, shape.writerTriggers());
-    }
-
-    /**
-     * The table-level privileges of anon, authenticated, PUBLIC and service_role that reach every column, the
-     * pipeline's included: none once the plan ran. The adoption checks this before it commits, because a revoke
-     * takes away only what its own role granted.
-     */
-    static List<String> exposures(TableShape shape) {
-        return shape.grants().stream()
-                .filter(AdoptionPlan::reachesNewColumns)
-                .map(grant -> grant.grantee() + " holds " + grant.privilege().toLowerCase() + " on all of " + shape.table()
-                        + ", granted by " + grant.grantor() + ", which migrate (as " + shape.currentUser()
-                        + ") cannot revoke. Fix: run migrate as " + grant.grantor() + ", or revoke it and grant it back"
-                        + " on the app's columns yourself")
-                .toList();
     }
 
     /** The plan as {@code migrate} prints it. */
@@ -206,53 +177,6 @@ public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<St
     }
 
     /**
-     * A table-level privilege reaches every column, the ones adoption adds too: on Supabase anon would read every
-     * email. Each becomes the same privilege on the columns the table has now, so the app does what it did before.
-     */
-    private static List<AdoptionStep> privilegeSteps(TableShape shape) {
-        Map<String, List<TableShape.Grant>> byGrantee = new LinkedHashMap<>();
-        shape.grants().stream().filter(AdoptionPlan::reachesNewColumns)
-                .forEach(grant -> byGrantee.computeIfAbsent(grant.grantee(), g -> new ArrayList<>()).add(grant));
-        String columns = shape.columns().stream().map(TableShape.Column::sqlName).collect(Collectors.joining(", "));
-        String table = shape.table().qualified();
-        List<AdoptionStep> steps = new ArrayList<>();
-        byGrantee.forEach((grantee, grants) -> {
-            String grantTo = grants.get(0).granteeSql();
-            List<String> sql = new ArrayList<>();
-            sql.add("revoke " + privileges(grants, null) + " on " + table + " from " + grantTo);
-            if (grants.stream().anyMatch(grant -> !grant.grantable())) {
-                sql.add("grant " + privileges(grants.stream().filter(grant -> !grant.grantable()).toList(), columns)
-                        + " on " + table + " to " + grantTo);
-            }
-            if (grants.stream().anyMatch(TableShape.Grant::grantable)) {
-                sql.add("grant " + privileges(grants.stream().filter(TableShape.Grant::grantable).toList(), columns)
-                        + " on " + table + " to " + grantTo + " with grant option");
-            }
-            steps.add(new AdoptionStep(grantee + ": " + privileges(grants, null) + " on the " + shape.columns().size()
-                    + " columns " + table + " has now instead of on the whole table, so the new ones stay out of its reach",
-                    String.join(";\n", sql)));
-        });
-        return steps;
-    }
-
-    private static List<String> privilegeNotes(TableShape shape) {
-        List<String> notes = new ArrayList<>();
-        if (shape.column("email").isPresent() && shape.grants().stream().anyMatch(grant -> grant.privilege().equals("SELECT")
-                && Set.of(PUBLIC, ANON, AUTHENTICATED).contains(grant.grantee()))) {
-            notes.add("warning: the app's email column stays readable by whoever read it before, and the pipeline fills"
-                    + " it for every user. Fix, unless the app needs that: revoke select (email) on " + shape.table()
-                    + " from anon, authenticated");
-        }
-        shape.grants().stream()
-                .filter(grant -> !SUPABASE_ROLES.contains(grant.grantee()) && !grant.grantee().equals(PUBLIC)
-                        && !grant.grantee().equals(shape.owner()) && COLUMN_PRIVILEGES.contains(grant.privilege()))
-                .map(TableShape.Grant::grantee).distinct()
-                .forEach(role -> notes.add("leaves the table-level privileges of role " + role + " as they are: it"
-                        + " reaches the pipeline's columns too"));
-        return notes;
-    }
-
-    /**
      * V5's function, on the adopted table, so that migration V11 finds it as it finds V5's on public.users and moves its
      * body to schema usersync; an app's own function of that name stays the app's, V11 included.
      */
@@ -274,29 +198,13 @@ public record AdoptionPlan(ProfileTable table, List<AdoptionStep> steps, List<St
                     select u.email from %s u where u.id = auth.uid()
                 $$""".formatted(shape.table()));
         List<String> revokeFrom = new ArrayList<>(List.of("public"));
-        SUPABASE_ROLES.stream().filter(shape.roles()::contains).forEach(revokeFrom::add);
+        AdoptionPrivileges.SUPABASE_ROLES.stream().filter(shape.roles()::contains).forEach(revokeFrom::add);
         sql.add("revoke all on function public.current_user_email() from " + String.join(", ", revokeFrom));
-        if (shape.roles().contains(AUTHENTICATED)) {
+        if (shape.roles().contains(AdoptionPrivileges.AUTHENTICATED)) {
             sql.add("grant execute on function public.current_user_email() to authenticated");
         }
         steps.add(new AdoptionStep("creates public.current_user_email(), as migration V5 does: a signed-in user's own"
                 + " email, which no role reads from the table (migration V11 then moves its body to schema usersync)",
                 String.join(";\n", sql)));
-    }
-
-    private static boolean reachesNewColumns(TableShape.Grant grant) {
-        if (grant.grantee().equals(SERVICE_ROLE)) {
-            return SERVICE_ROLE_COLUMN_PRIVILEGES.contains(grant.privilege());
-        }
-        return Set.of(PUBLIC, ANON, AUTHENTICATED).contains(grant.grantee()) && COLUMN_PRIVILEGES.contains(grant.privilege());
-    }
-
-    /** {@code select, update} or, with columns, {@code select (a, b), update (a, b)}. */
-    private static String privileges(List<TableShape.Grant> grants, String columns) {
-        return grants.stream()
-                .map(TableShape.Grant::privilege).distinct()
-                .sorted((a, b) -> COLUMN_PRIVILEGES.indexOf(a) - COLUMN_PRIVILEGES.indexOf(b))
-                .map(privilege -> privilege.toLowerCase() + (columns == null ? "" : " (" + columns + ")"))
-                .collect(Collectors.joining(", "));
     }
 }

@@ -97,7 +97,7 @@ public final class TableAdoption {
                 for (AdoptionStep step : plan.steps()) {
                     statement.execute(step.sql());
                 }
-                List<String> exposures = AdoptionPlan.exposures(TableShape.read(connection, table));
+                List<String> exposures = AdoptionPrivileges.exposures(TableShape.read(connection, table));
                 if (!exposures.isEmpty()) {
                     throw new AdoptionRefusedException(table, exposures);
                 }

@@ -183,7 +183,7 @@ public record TableShape(ProfileTable table, String relationKind, String owner, 
         Set<String> roles = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "select rolname from pg_roles where rolname = any (?)")) {
-            statement.setArray(1, connection.createArrayOf("text", AdoptionPlan.SUPABASE_ROLES.toArray()));
+            statement.setArray(1, connection.createArrayOf("text", AdoptionPrivileges.SUPABASE_ROLES.toArray()));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     roles.add(rs.getString(1));
