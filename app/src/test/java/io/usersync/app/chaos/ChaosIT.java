@@ -55,7 +55,7 @@ class ChaosIT {
         deployment = Deployment.start(Path.of("target", "chaos-it"), Map.of("USERSYNC_PARTITIONS", "2"));
         publicUsers = new PublicUsers(deployment.database());
         publicUsers.countWrites();
-        convergence = new Convergence(publicUsers);
+        convergence = new Convergence(publicUsers, deployment.kafka().bootstrapServers());
         traffic = new Traffic(new AuthUsersTable(deployment::connect), SEED);
         traffic.signUp(USERS_BEFORE);
         stages = Map.of("capture", deployment.startInstance("capture", "capture"),

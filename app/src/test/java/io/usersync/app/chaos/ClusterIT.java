@@ -56,7 +56,7 @@ class ClusterIT {
         deployment = Deployment.start(Path.of("target", "cluster-it"), 3, SETTINGS);
         publicUsers = new PublicUsers(deployment.database());
         publicUsers.countWrites();
-        convergence = new Convergence(publicUsers);
+        convergence = new Convergence(publicUsers, deployment.kafka().bootstrapServers());
         traffic = new Traffic(new AuthUsersTable(deployment::connect), SEED);
         traffic.signUp(USERS_BEFORE);
         processSettings = ClusterSettings.withOverrides(PROCESS_SETTINGS, System.getProperty("cluster.process.settings"));

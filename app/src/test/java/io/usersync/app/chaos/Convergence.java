@@ -1,9 +1,7 @@
 package io.usersync.app.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -16,19 +14,18 @@ import java.util.UUID;
  */
 public final class Convergence {
 
-    /** A functional bound only. */
-    private static final Duration AT_MOST = Duration.ofMinutes(3);
-
     private final PublicUsers publicUsers;
+    private final String bootstrapServers;
     private final Map<UUID, String> usernamesSeen = new HashMap<>();
 
-    public Convergence(PublicUsers publicUsers) {
+    public Convergence(PublicUsers publicUsers, String bootstrapServers) {
         this.publicUsers = publicUsers;
+        this.bootstrapServers = bootstrapServers;
     }
 
     /** Waits until public.users has caught up with auth.users, then checks it; call it with the changes paused. */
     public void assertConverged() throws Exception {
-        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(100)).until(publicUsers::drift, drift -> drift.total() == 0);
+        publicUsers.awaitDrift(drift -> drift.total() == 0, bootstrapServers);
         Map<UUID, String> usernames = publicUsers.usernames();
         assertThat(publicUsers.usernamesNotOfTheirBase()).isEmpty();
         assertThat(publicUsers.usernamesTakenTwice()).isEmpty();

@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.usersync.app.reconcile.DriftRepair;
 import io.usersync.app.reconcile.DriftReport;
@@ -99,12 +102,24 @@ public final class PublicUsers {
     }
 
     /**
+     * Waits, a few minutes at most, until the drift is as wanted; if it never is, the failure says where the users
+     * that kept it went astray ({@link DriftTrail}).
+     */
+    public DriftReport awaitDrift(Predicate<DriftReport> wanted, String bootstrapServers) throws SQLException {
+        try {
+            return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(this::drift, wanted::test);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("public.users did not converge: " + new DriftTrail(database, bootstrapServers)
+                    .describe(drift()), e);
+        }
+    }
+
+    /**
      * As {@code usersync reconcile --repair} once only orphaned rows are left: a tombstone on the profiles topic for
      * each row whose user is gone.
      */
     public void removeOrphans(String bootstrapServers) throws Exception {
-        DriftReport orphans = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                .until(this::drift, drift -> drift.missing().isEmpty() && drift.drifted().isEmpty());
+        DriftReport orphans = awaitDrift(drift -> drift.missing().isEmpty() && drift.drifted().isEmpty(), bootstrapServers);
         new DriftRepair(database, KafkaClientSettings.bootstrapServers(bootstrapServers), TopicNames.PROFILES).repair(orphans);
     }
 
