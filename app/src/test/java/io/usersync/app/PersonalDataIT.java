@@ -33,20 +33,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.encoder.Encoder;
-import ch.qos.logback.core.read.ListAppender;
 import io.usersync.app.config.AppConfig;
 import io.usersync.app.config.ConfigLoader;
-import io.usersync.app.logging.LogFormat;
-import io.usersync.app.logging.LogOutput;
 import io.usersync.app.run.Application;
 import io.usersync.app.run.StageConfigs;
 import io.usersync.app.run.StageHealth;
@@ -67,15 +59,12 @@ class PersonalDataIT {
     /** Unique per run, so nothing but this test's data can contain it. */
     private static final String MARKER = "piimark" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
-    private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
-    private static final Encoder<ILoggingEvent> JSON = LogOutput.encoder(LogFormat.JSON);
-    private static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private static LogCapture log;
     private static Application application;
 
     @BeforeAll
     static void start() throws Exception {
-        LOG.start();
-        ROOT.addAppender(LOG);
+        log = LogCapture.attach();
         application = Application.start(ConfigLoader.load(Map.of(
                 "USERSYNC_DATA_DIR", Files.createTempDirectory("usersync-pii-it").toString(),
                 "USERSYNC_HTTP_PORT", "0", "USERSYNC_PARTITIONS", "3", "USERSYNC_RECONCILE_INTERVAL_S", "0",
@@ -86,13 +75,13 @@ class PersonalDataIT {
     @AfterAll
     static void stop() {
         application.close();
-        ROOT.detachAppender(LOG);
+        log.close();
     }
 
     @AfterEach
     void noMarkerInDeadLettersOrLogs() {
         assertThat(deadLetterHeaders()).noneMatch(PersonalDataIT::hasMarker);
-        assertThat(logLines()).noneMatch(PersonalDataIT::hasMarker);
+        assertThat(log.lines()).noneMatch(PersonalDataIT::hasMarker);
     }
 
     @Test
@@ -167,12 +156,8 @@ class PersonalDataIT {
     }
 
     private static JsonNode jsonLineAbout(String userId) throws Exception {
-        List<ILoggingEvent> events;
-        synchronized (LOG) {
-            events = new ArrayList<>(LOG.list);
-        }
-        for (ILoggingEvent event : events) {
-            JsonNode line = new ObjectMapper().readTree(json(event));
+        for (String json : log.jsonLines()) {
+            JsonNode line = new ObjectMapper().readTree(json);
             if (userId.equals(line.path(LogFields.USER_ID).asText())) {
                 return line;
             }
@@ -258,23 +243,6 @@ class PersonalDataIT {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static List<String> logLines() {
-        List<ILoggingEvent> events;
-        synchronized (LOG) {
-            events = new ArrayList<>(LOG.list);
-        }
-        return events.stream().map(event -> event.getFormattedMessage() + "\n"
-                + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy())) + "\n"
-                + json(event)).toList();
-    }
-
-    /** The line as USERSYNC_LOG_FORMAT=json writes it: the message, the stack trace and the key-value pairs. */
-    private static String json(ILoggingEvent event) {
-        synchronized (JSON) {
-            return new String(JSON.encode(event), StandardCharsets.UTF_8);
-        }
     }
 
     private static void send(String topic, String key, String value) throws Exception {

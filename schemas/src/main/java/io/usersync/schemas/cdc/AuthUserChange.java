@@ -25,6 +25,17 @@ public record AuthUserChange(
         return OP_READ.equals(op);
     }
 
+    /**
+     * A row of the snapshot Debezium takes when it creates the replication slot (at the first start, or when the slot
+     * was lost), not of an incremental one: the snapshot holds every transaction committed before the slot's
+     * consistent point, and the slot streams every one committed after it, at the LSNs of its changes, which can be
+     * below the snapshot's.
+     */
+    public boolean isSlotSnapshotRead() {
+        return isRead() && source != null && source.snapshot() != null && !"incremental".equals(source.snapshot())
+                && !"false".equals(source.snapshot());
+    }
+
     public boolean isDelete() {
         return OP_DELETE.equals(op);
     }

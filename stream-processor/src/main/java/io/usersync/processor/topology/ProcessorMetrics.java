@@ -15,6 +15,7 @@ public final class ProcessorMetrics {
     private final Counter unreadableExistingProfiles;
     private final Counter repeatedInputs;
     private final Counter removalsWithoutDelete;
+    private final Counter changesAcrossSlotSnapshots;
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +30,9 @@ public final class ProcessorMetrics {
         this.removalsWithoutDelete = Counter.builder("usersync.processor.deletes.from.tombstones")
                 .description("Users deleted on the CDC topic's tombstone alone: the processor was behind by more than the"
                         + " compaction lag, and their delete was cleaned away before it was read").register(registry);
+        this.changesAcrossSlotSnapshots = Counter.builder("usersync.processor.changes.across.slot.snapshots")
+                .description("Changes of transactions begun before a new replication slot's consistent point and committed"
+                        + " after it: below the slot snapshot's LSN, yet newer than its row, and applied").register(registry);
         this.collisionsResolved = Counter.builder("usersync.processor.username.collisions")
                 .description("Usernames given with a number because the base was taken").register(registry);
         this.reservationConflicts = Counter.builder("usersync.processor.username.reservation.conflicts")
@@ -57,6 +61,10 @@ public final class ProcessorMetrics {
 
     void removalWithoutDelete() {
         removalsWithoutDelete.increment();
+    }
+
+    void changeAcrossSlotSnapshot() {
+        changesAcrossSlotSnapshots.increment();
     }
 
     void collisionResolved() {

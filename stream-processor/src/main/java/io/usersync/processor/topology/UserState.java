@@ -14,10 +14,12 @@ import io.usersync.schemas.profile.UserProfile;
  * @param profile  the last profile published, to tell whether a change is visible
  * @param deleted  the user is deleted; kept so that a late older change cannot bring it back
  * @param resync   the newest change was a snapshot read, to be rewritten whether or not it changed
+ * @param slotSnapshot the newest change was a row of a slot's snapshot ({@link io.usersync.schemas.cdc.AuthUserChange#isSlotSnapshotRead()}), or
+ *                 a change streamed after it with an LSN below it: every change streamed after such a row is newer
  * @param sent     what the newest change sent, to send again if that change comes again
  */
 record UserState(long lsn, long tsMs, AuthUserRow row, String username, boolean pending, UserProfile profile,
-        boolean deleted, boolean resync, SentOutputs sent) {
+        boolean deleted, boolean resync, boolean slotSnapshot, SentOutputs sent) {
 
     UserState {
         // States stored as JSON by earlier releases have no record of what they sent.
@@ -26,20 +28,21 @@ record UserState(long lsn, long tsMs, AuthUserRow row, String username, boolean 
 
     /** @param released the username the delete released, null if none */
     static UserState deleted(long lsn, long tsMs, String released, SentOutputs sent) {
-        return new UserState(lsn, tsMs, null, released, false, null, true, false, sent);
+        return new UserState(lsn, tsMs, null, released, false, null, true, false, false, sent);
     }
 
-    static UserState awaitingUsername(long lsn, long tsMs, AuthUserRow row, boolean resync) {
-        return new UserState(lsn, tsMs, row, null, true, null, false, resync, SentOutputs.NOTHING);
+    static UserState awaitingUsername(long lsn, long tsMs, AuthUserRow row, boolean resync, boolean slotSnapshot) {
+        return new UserState(lsn, tsMs, row, null, true, null, false, resync, slotSnapshot, SentOutputs.NOTHING);
     }
 
     /** A username held in public.users by a user whose first change has not been seen yet. */
     static UserState reserved(String username) {
-        return new UserState(Long.MIN_VALUE, 0, null, username, false, null, false, false, SentOutputs.NOTHING);
+        return new UserState(Long.MIN_VALUE, 0, null, username, false, null, false, false, false, SentOutputs.NOTHING);
     }
 
-    static UserState published(long lsn, long tsMs, AuthUserRow row, UserProfile profile, SentOutputs sent) {
-        return new UserState(lsn, tsMs, row, profile.username(), false, profile, false, false, sent);
+    static UserState published(long lsn, long tsMs, AuthUserRow row, UserProfile profile, boolean slotSnapshot,
+            SentOutputs sent) {
+        return new UserState(lsn, tsMs, row, profile.username(), false, profile, false, false, slotSnapshot, sent);
     }
 
     boolean live() {

@@ -110,6 +110,15 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         UserState state = states.get(userId);
         long lsn = change.source().position().orElseThrow();
         long tsMs = change.source().tsMs() != null ? change.source().tsMs() : record.timestamp();
+        boolean slotSnapshot = change.isSlotSnapshotRead();
+        if (state != null && state.slotSnapshot() && !change.isRead() && lsn <= state.lsn()) {
+            // A transaction begun before the new slot's consistent point and committed after it: its changes are
+            // below the snapshot's LSN, but the snapshot does not hold them. Applied just after the snapshot's row,
+            // and the state stays in the snapshot's epoch for the transaction's other changes of the user.
+            metrics.changeAcrossSlotSnapshot();
+            lsn = state.lsn() + 1;
+            slotSnapshot = true;
+        }
         boolean repeated = state != null && lsn == state.lsn() && !change.isRead();
         if (repeated && resendRepeats) {
             resend(record, state);
@@ -131,27 +140,28 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         if (state != null && state.live() && state.username() != null) {
             UserProfile profile = ProfileNormalizer.normalize(row).withUsername(state.username(), lsn, tsMs, change.isRead());
             SentOutputs sent = publishUpdate(record, state.profile(), profile);
-            states.put(userId, UserState.published(lsn, tsMs, row, profile, sent));
+            states.put(userId, UserState.published(lsn, tsMs, row, profile, slotSnapshot, sent));
         } else if (state != null && state.live() && state.pending()) {
-            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead()));
+            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, change.isRead(), slotSnapshot));
         } else {
-            claimAndPublish(record, row, lsn, tsMs, change.isRead());
+            claimAndPublish(record, row, lsn, tsMs, change.isRead(), slotSnapshot);
         }
     }
 
     /** A user without a username: claims one, and publishes the profile if the claim was decided here. */
-    private void claimAndPublish(Record<String, UserInput> record, AuthUserRow row, long lsn, long tsMs, boolean read) {
+    private void claimAndPublish(Record<String, UserInput> record, AuthUserRow row, long lsn, long tsMs, boolean read,
+            boolean slotSnapshot) {
         String userId = record.key();
         NormalizedProfile normalized = ProfileNormalizer.normalize(row);
         String base = UsernameBase.of(normalized.email(), normalized.fullName());
         String username = usernames.claim(record, userId, base, existingUsernames.get(userId));
         if (username == null) {
-            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, read));
+            states.put(userId, UserState.awaitingUsername(lsn, tsMs, row, read, slotSnapshot));
             return;
         }
         UserProfile profile = normalized.withUsername(username, lsn, tsMs, read);
         SentOutputs sent = publishUpdate(record, null, profile);
-        states.put(userId, UserState.published(lsn, tsMs, row, profile, sent));
+        states.put(userId, UserState.published(lsn, tsMs, row, profile, slotSnapshot, sent));
     }
 
     /** Sends again what the state's change sent: its claim if still pending, else its profile and event. */
@@ -159,7 +169,7 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
         metrics.repeatedInput();
         String userId = record.key();
         if (state.pending()) {
-            claimAndPublish(record, state.row(), state.lsn(), state.tsMs(), state.resync());
+            claimAndPublish(record, state.row(), state.lsn(), state.tsMs(), state.resync(), state.slotSnapshot());
             return;
         }
         SentOutputs sent = state.sent();
@@ -203,7 +213,8 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
             UserProfile profile = ProfileNormalizer.normalize(state.row())
                     .withUsername(username, state.lsn(), state.tsMs(), state.resync());
             SentOutputs sent = publishUpdate(record, null, profile);
-            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), profile, sent));
+            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), profile, state.slotSnapshot(),
+                    sent));
         } else if (state.profile() == null) {
             states.put(userId, UserState.reserved(username));
         } else if (username.equals(state.username())) {
@@ -227,7 +238,8 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
                     old.provider(), old.providers(), old.emailVerified(), old.isAnonymous(), old.createdAt(),
                     old.updatedAt(), old.lastSignInAt(), old.sourceLsn(), old.sourceTsMs(), true);
             SentOutputs sent = publishUpdate(record, old, renamed);
-            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), renamed, sent));
+            states.put(userId, UserState.published(state.lsn(), state.tsMs(), state.row(), renamed, state.slotSnapshot(),
+                    sent));
         }
     }
 

@@ -20,7 +20,7 @@ import io.usersync.schemas.profile.UserProfile;
  * without resetting the application's state.
  *
  * <p>Version 2, after the version byte: a flags byte ({@link #PENDING}, {@link #DELETED}, {@link #RESYNC},
- * {@link #HAS_ROW}, {@link #HAS_PROFILE}); lsn and tsMs as zigzag varints; the username; the row if any
+ * {@link #HAS_ROW}, {@link #HAS_PROFILE}, {@link #SLOT_SNAPSHOT}, which a release before it refuses as unknown); lsn and tsMs as zigzag varints; the username; the row if any
  * (a byte with its two nullable booleans, then its eleven strings in record order); the profile if any
  * (a flags byte, then its fields in record order, lsn and time as differences from the state's). Profile
  * fields that equal the row's (id, created/updated/last sign-in times, usually the email) or the state's
@@ -40,7 +40,8 @@ final class UserStateSerde implements Serde<UserState> {
     private static final int RESYNC = 1 << 2;
     private static final int HAS_ROW = 1 << 3;
     private static final int HAS_PROFILE = 1 << 4;
-    private static final int STATE_FLAGS = PENDING | DELETED | RESYNC | HAS_ROW | HAS_PROFILE;
+    private static final int SLOT_SNAPSHOT = 1 << 5;
+    private static final int STATE_FLAGS = PENDING | DELETED | RESYNC | HAS_ROW | HAS_PROFILE | SLOT_SNAPSHOT;
 
     private static final int EMAIL_VERIFIED = 1;
     private static final int ANONYMOUS = 1 << 1;
@@ -94,7 +95,7 @@ final class UserStateSerde implements Serde<UserState> {
         AuthUserRow row = state.row();
         UserProfile profile = state.profile();
         out.writeByte((state.pending() ? PENDING : 0) | (state.deleted() ? DELETED : 0) | (state.resync() ? RESYNC : 0)
-                | (row != null ? HAS_ROW : 0) | (profile != null ? HAS_PROFILE : 0));
+                | (row != null ? HAS_ROW : 0) | (profile != null ? HAS_PROFILE : 0) | (state.slotSnapshot() ? SLOT_SNAPSHOT : 0));
         out.writeZigZag(state.lsn());
         out.writeZigZag(state.tsMs());
         out.writeString(state.username());
@@ -125,7 +126,7 @@ final class UserStateSerde implements Serde<UserState> {
                 : SentOutputs.decode(in.readVarLong());
         in.end();
         return new UserState(lsn, tsMs, row, username, (flags & PENDING) != 0, profile, deleted,
-                (flags & RESYNC) != 0, sent);
+                (flags & RESYNC) != 0, (flags & SLOT_SNAPSHOT) != 0, sent);
     }
 
     private static void writeRow(BinaryWriter out, AuthUserRow row) {

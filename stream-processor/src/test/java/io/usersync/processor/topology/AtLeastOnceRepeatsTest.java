@@ -108,7 +108,7 @@ class AtLeastOnceRepeatsTest {
         fixture.readProfiles();
         AuthUserRow row = new AuthUserRow(id, "grace@example.com", null, EMAIL_APP, "{}", null, null, null,
                 "2026-11-01T10:00:00Z", "2026-11-01T10:00:00Z", null, false, false);
-        fixture.userStates().put(id, UserState.awaitingUsername(lsn, 0, row, false));
+        fixture.userStates().put(id, UserState.awaitingUsername(lsn, 0, row, false, false));
 
         fixture.send(id, change);
 

@@ -28,7 +28,7 @@ public final class UserStateSerdeBenchmark {
         int operations = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         UserState published = UserStates.googleSignUp();
-        UserState pending = UserState.awaitingUsername(published.lsn(), published.tsMs(), published.row(), false);
+        UserState pending = UserState.awaitingUsername(published.lsn(), published.tsMs(), published.row(), false, false);
         List<Candidate> candidates = List.of(new Candidate("json (old)", new JsonSerde<>(UserState.class)),
                 new Candidate("binary v1 (new)", new UserStateSerde()));
 

@@ -90,10 +90,10 @@ class UserStateSerdePropertiesTest {
     @Provide
     Arbitrary<UserState> states() {
         Arbitrary<UserState> any = Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), rows().injectNull(0.2),
-                strings(), Arbitraries.of(true, false).list().ofSize(3), sentOutputs())
+                strings(), Arbitraries.of(true, false).list().ofSize(4), sentOutputs())
                 .flatAs((lsn, tsMs, row, username, flags, sent) -> profiles(lsn, tsMs, row, username).injectNull(0.3)
                         .map(profile -> new UserState(lsn, tsMs, row, username, flags.get(0), profile, flags.get(1),
-                                flags.get(2), sent)));
+                                flags.get(2), flags.get(3), sent)));
         return Arbitraries.frequencyOf(
                 Tuple.of(8, any),
                 Tuple.of(1, strings().map(UserState::reserved)),
@@ -121,7 +121,7 @@ class UserStateSerdePropertiesTest {
         AuthUserRow r = row != null ? row : new AuthUserRow(null, null, null, null, null, null, null, null, null, null,
                 null, null, null);
         Arbitrary<List<String>> providers = strings().list().ofMaxSize(4).injectNull(0.2);
-        Arbitrary<List<Boolean>> flags = Arbitraries.of(true, false).list().ofSize(3);
+        Arbitrary<List<Boolean>> flags = Arbitraries.of(true, false).list().ofSize(4);
         Arbitrary<List<Long>> positions = Combinators.combine(sameOr(lsn, Arbitraries.longs()),
                 sameOr(tsMs, Arbitraries.longs())).as(List::of);
         Arbitrary<List<String>> texts = Combinators.combine(List.of(sameOr(r.id(), strings()), sameOr(r.email(), strings()),

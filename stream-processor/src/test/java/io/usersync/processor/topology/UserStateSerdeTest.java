@@ -44,7 +44,7 @@ class UserStateSerdeTest {
                 "source_lsn":4200,"source_ts_ms":1793000000000,"resync":true},"deleted":false,"resync":false}""";
 
         assertThat(read(stored)).isEqualTo(new UserState(4200, 1_793_000_000_000L, ADA, "ada", false, ADA_PROFILE, false,
-                false, SentOutputs.NOTHING));
+                false, false, SentOutputs.NOTHING));
     }
 
     @Test
@@ -65,7 +65,7 @@ class UserStateSerdeTest {
                 "created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-01T10:00:00Z","is_anonymous":false},\
                 "username":null,"pending":true,"profile":null,"deleted":false,"resync":true}""";
 
-        assertThat(read(stored)).isEqualTo(UserState.awaitingUsername(4300, 1_793_000_000_001L, ADA, true));
+        assertThat(read(stored)).isEqualTo(UserState.awaitingUsername(4300, 1_793_000_000_001L, ADA, true, false));
     }
 
     @Test
@@ -95,7 +95,7 @@ class UserStateSerdeTest {
         version1[0] = UserStateSerde.VERSION_1;
 
         assertThat(deserializer.deserialize(TOPIC, version1)).isEqualTo(new UserState(state.lsn(), state.tsMs(),
-                state.row(), state.username(), false, state.profile(), false, false, new SentOutputs(true, null, List.of())));
+                state.row(), state.username(), false, state.profile(), false, false, false, new SentOutputs(true, null, List.of())));
     }
 
     @Test

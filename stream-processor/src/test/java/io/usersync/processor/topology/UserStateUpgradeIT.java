@@ -53,7 +53,7 @@ class UserStateUpgradeIT {
                     "2026-11-01T10:00:00Z", "2026-11-01T10:00:00Z", null, false, false);
             UserProfile profile = ProfileNormalizer.normalize(row).withUsername("keeper", 5_000, 1_790_000_005_000L, false);
             writeJsonChangelog(kafka, config, Map.of(
-                    kept, UserState.published(5_000, 1_790_000_005_000L, row, profile, SentOutputs.NOTHING),
+                    kept, UserState.published(5_000, 1_790_000_005_000L, row, profile, false, SentOutputs.NOTHING),
                     deleted, UserState.deleted(5_000, 1_790_000_005_000L, null, SentOutputs.NOTHING)));
 
             try (StreamProcessorStage stage = new StreamProcessorStage(config, new SimpleMeterRegistry())) {

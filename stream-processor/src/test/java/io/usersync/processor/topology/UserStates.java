@@ -35,6 +35,6 @@ final class UserStates {
         long lsn = 23_456_789_012L;
         long tsMs = 1_793_000_000_123L;
         UserProfile profile = ProfileNormalizer.normalize(row).withUsername(USERNAME, lsn, tsMs, false);
-        return UserState.published(lsn, tsMs, row, profile, SentOutputs.profileAnd(UserEvent.CREATED, List.of()));
+        return UserState.published(lsn, tsMs, row, profile, false, SentOutputs.profileAnd(UserEvent.CREATED, List.of()));
     }
 }

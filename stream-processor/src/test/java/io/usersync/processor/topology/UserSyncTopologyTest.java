@@ -223,6 +223,70 @@ class UserSyncTopologyTest {
         assertThat(fixture.counter("usersync.processor.stale.changes")).isEqualTo(1);
     }
 
+    /**
+     * A transaction begun before a new replication slot's consistent point and committed after it: the slot's snapshot
+     * does not hold it, and the slot streams its changes at their own LSNs, below the snapshot's. Each change of the
+     * transaction, however many, is newer than the snapshot's row; the next transaction's is newer still.
+     */
+    @Test
+    void shouldApplyTheChangesOfATransactionThatStraddlesASlotSnapshotThoughTheirLsnsAreBelowIt() {
+        String id = id();
+        long created = nextLsn();
+        long straddlerFirst = nextLsn();
+        long straddlerSecond = nextLsn();
+        long snapshot = nextLsn();
+        fixture.send(id, row(id).email("s@example.com").userMeta("{}").appMeta(EMAIL_APP).create(created));
+        fixture.send(id, row(id).email("s@example.com").userMeta("{}").appMeta(EMAIL_APP).read(snapshot));
+        fixture.send(id, row(id).email("s@example.com").userMeta("{\"name\":\"First\"}").appMeta(EMAIL_APP)
+                .update(straddlerFirst));
+        fixture.send(id, row(id).email("s@example.com").userMeta("{\"name\":\"Second\"}").appMeta(EMAIL_APP)
+                .update(straddlerSecond));
+        long next = nextLsn();
+        fixture.send(id, row(id).email("s@example.com").userMeta("{\"name\":\"Next\"}").appMeta(EMAIL_APP).update(next));
+
+        List<UserProfile> profiles = fixture.readProfiles();
+        assertThat(profiles).extracting(UserProfile::fullName).containsExactly(null, null, "First", "Second", "Next");
+        assertThat(profiles).extracting(UserProfile::sourceLsn).containsExactly(created, snapshot, snapshot + 1,
+                snapshot + 2, next);
+        assertThat(fixture.counter("usersync.processor.changes.across.slot.snapshots")).isEqualTo(2);
+        assertThat(fixture.counter("usersync.processor.stale.changes")).isZero();
+        assertThat(fixture.userStates().get(id).slotSnapshot()).isFalse();
+    }
+
+    @Test
+    void shouldDeleteAUserWhoseDeleteStraddlesASlotSnapshotJustAfterTheSnapshotsRow() {
+        String id = signUp("gone.straddling@example.com");
+        long delete = nextLsn();
+        long snapshot = nextLsn();
+        fixture.send(id, row(id).email("gone.straddling@example.com").userMeta("{}").appMeta(EMAIL_APP).read(snapshot));
+        fixture.profiles.readRecordsToList();
+
+        fixture.send(id, row(id).delete(delete));
+
+        List<TestRecord<String, UserProfile>> profiles = fixture.profiles.readRecordsToList();
+        assertThat(profiles).hasSize(1);
+        assertThat(profiles.get(0).value()).isNull();
+        assertThat(header(profiles.get(0).headers(), ProfileHeaders.SOURCE_LSN)).isEqualTo(Long.toString(snapshot + 1));
+        assertThat(fixture.userStates().get(id).deleted()).isTrue();
+    }
+
+    /** An incremental snapshot's row is ordered by its stream position: an older change after it is a replay. */
+    @Test
+    void shouldStillIgnoreAnOlderChangeAfterARowOfAnIncrementalSnapshot() {
+        String id = id();
+        long created = nextLsn();
+        long older = nextLsn();
+        long position = nextLsn();
+        fixture.send(id, row(id).email("i@example.com").userMeta("{}").appMeta(EMAIL_APP).create(created));
+        fixture.send(id, row(id).email("i@example.com").userMeta("{\"name\":\"Read\"}").appMeta(EMAIL_APP)
+                .incrementalRead(position));
+        fixture.send(id, row(id).email("i@example.com").userMeta("{\"name\":\"Old\"}").appMeta(EMAIL_APP).update(older));
+
+        assertThat(fixture.readProfiles()).extracting(UserProfile::fullName).containsExactly(null, "Read");
+        assertThat(fixture.counter("usersync.processor.stale.changes")).isEqualTo(1);
+        assertThat(fixture.counter("usersync.processor.changes.across.slot.snapshots")).isZero();
+    }
+
     @Test
     void shouldPublishATombstoneAndDeletedEventOnHardDelete() {
         String id = signUp("gone@example.com");
@@ -389,7 +453,7 @@ class UserSyncTopologyTest {
                 "2026-11-01T10:00:00.000000Z", "2026-11-01T10:00:00.000000Z", null, false, false);
         UserProfile given = ProfileNormalizer.normalize(row).withUsername("plainjane", lsn, 5, false);
         fixture.usernames().put("plainjane", id);
-        fixture.userStates().put(id, UserState.published(lsn, 5, row, given, SentOutputs.NOTHING));
+        fixture.userStates().put(id, UserState.published(lsn, 5, row, given, false, SentOutputs.NOTHING));
 
         fixture.send(id, row(id).email("plain.jane@example.com").userMeta("{\"full_name\":\"Jane\"}").appMeta(EMAIL_APP)
                 .update(nextLsn()));
