@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,14 +40,15 @@ import io.usersync.app.run.Application;
 import io.usersync.app.run.ScratchDirectory;
 import io.usersync.schemas.TopicNames;
 import io.usersync.schemas.testing.AuthUsersTable;
+import io.usersync.schemas.testing.FilesHolding;
 import io.usersync.schemas.testing.TestDatabase;
 
 /**
  * A deletion request, as the embedded default meets it: a user whose email, name, avatar and username carry a marker
  * signs up, is renamed (which a rule of the app's refuses: a dead letter) and is deleted, and another is deleted softly,
  * while other users go on signing up. Under a 20 s {@code USERSYNC_ERASURE_BOUND}, no file of
- * the broker's (every segment, index and file awaiting deletion of every topic) holds the markers once the bound has
- * passed, and a user who was not deleted is still in them, their dead letter too; no line the process logged ever held
+ * the broker's (every segment, index and file awaiting deletion of every topic) or of the processor's RocksDB stores
+ * holds the markers once the bound has passed, and a user who was not deleted is still in them, their dead letter too; no line the process logged ever held
  * any of them.
  */
 class ErasureIT {
@@ -101,10 +104,11 @@ class ErasureIT {
         users.setUserMetadata(deletedId, "{\"full_name\":\"Erase " + deleted + " Renamed\",\"avatar_url\":\"https://example.com/"
                 + deleted + ".png\"}");
         users.setUserMetadata(keptId, "{\"full_name\":\"Keep " + kept + " Renamed\"}");
-        await().atMost(Duration.ofMinutes(1)).until(() -> topicsHolding(deletedMarkers).containsAll(List.of(TopicNames.CDC,
+        // The stores' files too: written at the processor's next compaction round, an eighth of the bound.
+        await().atMost(Duration.ofMinutes(1)).until(() -> placesHolding(deletedMarkers).containsAll(List.of(TopicNames.CDC,
                 TopicNames.PROFILES, TopicNames.EVENTS, TopicNames.DEAD_LETTERS, "usersync-processor-user-state-changelog",
-                "usersync-processor-usernames-changelog")) && deadLetters().size() == 2);
-        Set<String> heldBefore = topicsHolding(deletedMarkers);
+                "usersync-processor-usernames-changelog", "store user-state", "store usernames")) && deadLetters().size() == 2);
+        Set<String> heldBefore = placesHolding(deletedMarkers);
         assertThat(erasureCheck(deletedId).exit()).as("erasure check before the delete").isEqualTo(1);
 
         users.delete(deletedId);
@@ -118,14 +122,14 @@ class ErasureIT {
         Map<String, Double> lastSeen = new TreeMap<>();
         await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).failFast("a sign-up failed", () -> signUpFailure.get() != null)
                 .untilAsserted(() -> {
-                    Set<String> holding = topicsHolding(markers);
-                    holding.forEach(topic -> lastSeen.put(topic, (System.nanoTime() - deletion) / 1e9));
-                    assertThat(holding).as("topics with a file that holds the deleted user's data").isEmpty();
+                    Set<String> holding = placesHolding(markers);
+                    holding.forEach(place -> lastSeen.put(place, (System.nanoTime() - deletion) / 1e9));
+                    assertThat(holding).as("topics and stores with a file that holds the deleted user's data").isEmpty();
                 });
         Duration erased = Duration.ofNanos(System.nanoTime() - deletion);
 
         System.out.printf("ErasureIT: a deleted user's email, name, avatar and username were in %s; gone from every file of the"
-                + " broker %.1f s after the delete (USERSYNC_ERASURE_BOUND=%ds; last seen, s after it: %s), %d sign-ups"
+                + " broker and of the processor's stores %.1f s after the delete (USERSYNC_ERASURE_BOUND=%ds; last seen, s after it: %s), %d sign-ups"
                 + " meanwhile%n", heldBefore, erased.toMillis() / 1000.0, BOUND.toSeconds(), lastSeen, signUps.get());
         assertThat(topicsHolding(List.of(kept + "@example.com"))).contains(TopicNames.CDC, TopicNames.PROFILES,
                 TopicNames.DEAD_LETTERS);
@@ -186,6 +190,25 @@ class ErasureIT {
 
     private Set<String> topicsHolding(List<String> markers) throws IOException {
         return BrokerFiles.topicsHolding(dataDir.path().resolve("kafka"), markers);
+    }
+
+    /** The topics, and the processor's stores ("store" and its name), with a file that holds any of the markers. */
+    private Set<String> placesHolding(List<String> markers) throws IOException {
+        Set<String> places = new TreeSet<>(topicsHolding(markers));
+        Path stateDirectory = dataDir.path().resolve("streams");
+        for (Path file : FilesHolding.under(stateDirectory, markers, file -> false)) {
+            // <application id>/<task>/rocksdb/<store>/<file>, or global/rocksdb/<store>/<file>
+            Path relative = stateDirectory.relativize(file);
+            String place = relative.toString();
+            for (int name = 0; name + 2 < relative.getNameCount(); name++) {
+                if (relative.getName(name).toString().equals("rocksdb")) {
+                    place = "store " + relative.getName(name + 1);
+                    break;
+                }
+            }
+            places.add(place);
+        }
+        return places;
     }
 
     private Connection connect() throws SQLException {

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.usersync.processor.deadletter.DeadLetterCounter;
 import io.usersync.processor.store.GlobalStoreLeftByACrash;
 import io.usersync.processor.store.RocksDbMemory;
+import io.usersync.processor.store.StoreCompaction;
 import io.usersync.processor.topology.ProcessorMetrics;
 import io.usersync.processor.topology.UserSyncTopology;
 
@@ -47,6 +48,7 @@ public final class StreamProcessorStage implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private RocksDbMemory storeMemory;
     private UsernameTopicsPurge purge;
+    private StoreCompaction compaction;
 
     public StreamProcessorStage(ProcessorConfig config, MeterRegistry registry) {
         this.config = config;
@@ -57,7 +59,8 @@ public final class StreamProcessorStage implements AutoCloseable {
         StreamProcessorTopics.ensure(config);
         purge = new UsernameTopicsPurge(config);
         metrics = new ProcessorMetrics(registry);
-        topology = UserSyncTopology.build(config, metrics);
+        compaction = new StoreCompaction(config.erasureBound().bound().dividedBy(8));
+        topology = UserSyncTopology.build(config, metrics, compaction::persistentKeyValueStore);
         log.info("Stream processor topology:\n{}", topology.describe());
         startStreams();
     }
@@ -146,6 +149,9 @@ public final class StreamProcessorStage implements AutoCloseable {
         retry.shutdownNow();
         if (purge != null) {
             purge.close();
+        }
+        if (compaction != null) {
+            compaction.close();
         }
         if (streams == null) {
             return;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -13,6 +14,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import io.usersync.processor.ProcessorConfig;
@@ -81,24 +83,29 @@ public final class UserSyncTopology {
     private UserSyncTopology() {
     }
 
-    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics) {
+    /**
+     * @param persistentStores makes each RocksDB store by name: {@code StoreCompaction#persistentKeyValueStore} in a
+     *                         running processor, or Kafka Streams' own
+     */
+    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics,
+            Function<String, KeyValueBytesStoreSupplier> persistentStores) {
         Topics topics = Topics.of(config);
         StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXISTING_USERNAMES_STORE),
+                Stores.keyValueStoreBuilder(persistentStores.apply(EXISTING_USERNAMES_STORE),
                         Serdes.String(), Serdes.String()).withLoggingDisabled(),
                 topics.profiles().name(),
                 Consumed.with(topics.profiles().keySerde(), Serdes.ByteArray()).withName("existing-usernames-source"),
                 () -> new ExistingUsernamesLoader(metrics));
         Map<String, Map<String, String>> changelogs = loggedStores(config.erasureBound());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UserStateProcessor.STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(persistentStores.apply(UserStateProcessor.STORE),
                 Serdes.String(), new UserStateSerde()).withLoggingEnabled(changelogs.get(UserStateProcessor.STORE)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(persistentStores.apply(UsernameClaimProcessor.STORE),
                 Serdes.String(), Serdes.String()).withLoggingEnabled(changelogs.get(UsernameClaimProcessor.STORE)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HINTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(persistentStores.apply(UsernameClaimProcessor.HINTS_STORE),
                 Serdes.String(), Serdes.Integer()).withLoggingEnabled(changelogs.get(UsernameClaimProcessor.HINTS_STORE)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UsernameClaimProcessor.HOLDINGS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(persistentStores.apply(UsernameClaimProcessor.HOLDINGS_STORE),
                 Serdes.String(), UsernameRegistry.holdingsSerde()).withLoggingEnabled(changelogs.get(UsernameClaimProcessor.HOLDINGS_STORE)));
 
         KStream<String, byte[]> cdc = stream(builder, topics.cdc(), "cdc-source");

@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -58,7 +59,7 @@ final class TopologyFixture implements AutoCloseable {
                 partitions, keepReleasedUsernames, defaults.stateDirectory(), guarantee.defaultCommitInterval(), guarantee, null,
                 defaults.erasureBound());
         Properties props = config.streamsProperties();
-        driver = new TopologyTestDriver(UserSyncTopology.build(config, new ProcessorMetrics(registry)), props);
+        driver = new TopologyTestDriver(UserSyncTopology.build(config, new ProcessorMetrics(registry), Stores::persistentKeyValueStore), props);
         Topics topics = Topics.of(config);
         cdc = driver.createInputTopic(topics.cdc().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         reservations = driver.createInputTopic(topics.reservations().name(), Serdes.String().serializer(),
