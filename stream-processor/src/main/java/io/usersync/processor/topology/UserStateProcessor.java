@@ -108,17 +108,13 @@ final class UserStateProcessor implements Processor<String, UserInput, String, U
     private void onChange(Record<String, UserInput> record, AuthUserChange change) {
         String userId = record.key();
         UserState state = states.get(userId);
-        long lsn = change.source().position().orElseThrow();
-        long tsMs = change.source().tsMs() != null ? change.source().tsMs() : record.timestamp();
-        boolean slotSnapshot = change.isSlotSnapshotRead();
-        if (state != null && state.slotSnapshot() && !change.isRead() && lsn <= state.lsn()) {
-            // A transaction begun before the new slot's consistent point and committed after it: its changes are
-            // below the snapshot's LSN, but the snapshot does not hold them. Applied just after the snapshot's row,
-            // and the state stays in the snapshot's epoch for the transaction's other changes of the user.
+        ChangePosition position = ChangePosition.of(change, state);
+        if (position.acrossSlotSnapshot()) {
             metrics.changeAcrossSlotSnapshot();
-            lsn = state.lsn() + 1;
-            slotSnapshot = true;
         }
+        long lsn = position.lsn();
+        boolean slotSnapshot = position.slotSnapshot();
+        long tsMs = change.source().tsMs() != null ? change.source().tsMs() : record.timestamp();
         boolean repeated = state != null && lsn == state.lsn() && !change.isRead();
         if (repeated && resendRepeats) {
             resend(record, state);
