@@ -16,10 +16,11 @@ import java.util.Set;
  * first append after that long and clean any log whose oldest uncleaned record is that old, whatever its dirty ratio
  * (KIP-354). The events topic, which is not compacted, deletes a segment once its newest event is half the bound old;
  * segments roll every eighth. The files a clean or a deletion replaces are removed a sixteenth later (at most Kafka's
- * 60 s default). So an event goes within eleven sixteenths of the bound, a compacted record within nine, plus the
- * broker's own checks ({@code log.retention.check.interval.ms}, 5 minutes by default; {@code log.cleaner.backoff.ms},
- * 15 s), which the rest of the bound leaves room for. A partition that takes no append after the delete keeps its
- * active segment until it does.
+ * 60 s default). A partition that takes no append after a delete gets one from the stream processor (a segment
+ * marker, once its newest record is a roll time old, looked for every eighth of the bound). So, from a user's last
+ * record, an event goes within eleven sixteenths of the bound, a compacted record keyed by user id within eleven, a
+ * username within thirteen, plus the broker's own checks ({@code log.retention.check.interval.ms}, 5 minutes by
+ * default; {@code log.cleaner.backoff.ms}, 15 s), which the rest of the bound leaves room for.
  */
 public record ErasureBound(Duration bound) {
 

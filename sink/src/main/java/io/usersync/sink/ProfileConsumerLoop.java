@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.usersync.schemas.kafka.SegmentMarker;
 import io.usersync.sink.batch.Batch;
 import io.usersync.sink.batch.ProfileBuffer;
 import io.usersync.sink.batch.ProfileRecords;
@@ -131,6 +132,10 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private void add(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (SegmentMarker.is(record.key())) {
+                buffer.markRead(new TopicPartition(record.topic(), record.partition()), record.offset());
+                continue;
+            }
             try {
                 buffer.add(ProfileRecords.parse(record));
             } catch (IOException | IllegalArgumentException e) {

@@ -47,6 +47,7 @@ import io.usersync.embedded.EmbeddedKafkaBroker;
 import io.usersync.embedded.EmbeddedPostgresServer;
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
 import io.usersync.schemas.kafka.KafkaClientSettings;
+import io.usersync.schemas.kafka.SegmentMarker;
 import io.usersync.schemas.profile.ProfileHeaders;
 import io.usersync.schemas.profile.UserProfile;
 import io.usersync.schemas.testing.TestDatabase;
@@ -324,6 +325,20 @@ class SinkIT {
         await().atMost(Duration.ofMinutes(1)).until(() -> usernames(database).containsKey(after));
         assertThat(usernames(database)).containsEntry(kept, "kept").containsEntry(nullProvider, "anonymous_one")
                 .containsEntry(good, "good").doesNotContainKeys(blocked, nullAmongProviders);
+    }
+
+    @Test
+    void shouldSkipASegmentMarkerAndMovePastIt() throws Exception {
+        TestDatabase database = TestDatabase.migrated(postgres);
+        SinkConfig config = config(database);
+        String user = UUID.randomUUID().toString();
+        send(config, SegmentMarker.KEY, null);
+        send(config, user, MAPPER.writeValueAsString(profile(new Change(user, "after_marker", null, 1, false))));
+        start(config);
+
+        awaitApplied(database, config, 2);
+        assertThat(usernames(database)).containsExactly(Map.entry(user, "after_marker"));
+        assertThat(deadLetterCount(config)).as("dead letters").isZero();
     }
 
     @Test

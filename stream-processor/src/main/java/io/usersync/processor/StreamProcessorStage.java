@@ -1,6 +1,7 @@
 package io.usersync.processor;
 
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -48,6 +49,7 @@ public final class StreamProcessorStage implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private RocksDbMemory storeMemory;
     private UsernameTopicsPurge purge;
+    private IdleSegmentRoller roller;
     private StoreCompaction compaction;
 
     public StreamProcessorStage(ProcessorConfig config, MeterRegistry registry) {
@@ -58,6 +60,9 @@ public final class StreamProcessorStage implements AutoCloseable {
     public synchronized void start() {
         StreamProcessorTopics.ensure(config);
         purge = new UsernameTopicsPurge(config);
+        roller = new IdleSegmentRoller(config.kafka(), StreamProcessorTopics.rolledWhenQuiet(config),
+                config.erasureBound().bound().dividedBy(8), Clock.systemUTC());
+        roller.start();
         metrics = new ProcessorMetrics(registry);
         compaction = new StoreCompaction(config.erasureBound().bound().dividedBy(8));
         topology = UserSyncTopology.build(config, metrics, compaction::persistentKeyValueStore);
@@ -149,6 +154,9 @@ public final class StreamProcessorStage implements AutoCloseable {
         retry.shutdownNow();
         if (purge != null) {
             purge.close();
+        }
+        if (roller != null) {
+            roller.close();
         }
         if (compaction != null) {
             compaction.close();

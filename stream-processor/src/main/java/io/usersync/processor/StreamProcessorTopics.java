@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,6 +126,18 @@ final class StreamProcessorTopics {
         settings.put(config.assignmentsTopic(), bound.purged());
         settings.put(config.deadLetterTopic(), bound.purged());
         return settings;
+    }
+
+    /**
+     * The topics whose quiet partitions get segment markers ({@link IdleSegmentRoller}): every topic of
+     * {@link #erasureSettings} but the events, whose retention deletes even an active segment and whose readers are the
+     * application's, and the dead letters, whose eraser appends its own marker.
+     */
+    static Set<String> rolledWhenQuiet(ProcessorConfig config) {
+        Set<String> topics = new LinkedHashSet<>(erasureSettings(config).keySet());
+        topics.remove(config.eventsTopic());
+        topics.remove(config.deadLetterTopic());
+        return topics;
     }
 
     /**

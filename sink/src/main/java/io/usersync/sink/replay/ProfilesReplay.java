@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.usersync.schemas.kafka.SegmentMarker;
 import io.usersync.sink.SinkConfig;
 import io.usersync.sink.SinkConnectionPool;
 import io.usersync.sink.batch.Batch;
@@ -68,7 +69,7 @@ public final class ProfilesReplay {
             while (!done(consumer, ends)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     records++;
-                    ProfileWrite write = write(record);
+                    ProfileWrite write = SegmentMarker.is(record.key()) ? null : write(record);
                     if (write != null) {
                         buffer.add(write);
                     }

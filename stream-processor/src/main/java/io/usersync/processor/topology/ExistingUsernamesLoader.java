@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 
 import io.usersync.schemas.deadletter.DeadLetterHeaders;
+import io.usersync.schemas.kafka.SegmentMarker;
 import io.usersync.schemas.logging.LogFields;
 
 /**
@@ -52,6 +53,9 @@ final class ExistingUsernamesLoader implements Processor<String, byte[], Void, V
     public void process(Record<String, byte[]> record) {
         if (record.key() == null) {
             skip("no key", null);
+            return;
+        }
+        if (SegmentMarker.is(record.key())) {
             return;
         }
         if (record.value() == null) {

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.Stores;
 import io.usersync.processor.ProcessorConfig;
 import io.usersync.processor.username.UsernameRegistry;
 import io.usersync.schemas.ErasureBound;
+import io.usersync.schemas.kafka.SegmentMarker;
 
 /**
  * Builds the topology, and only that:
@@ -170,8 +171,10 @@ public final class UserSyncTopology {
         return branches.get(name + "-ok").mapValues(Parsed::value, Named.as(name + "-value"));
     }
 
-    private static <K, V> KStream<K, V> stream(StreamsBuilder builder, Topics.Topic<K, V> topic, String name) {
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name));
+    /** A topic's records, without the segment markers that roll its idle partitions ({@code IdleSegmentRoller}). */
+    private static <V> KStream<String, V> stream(StreamsBuilder builder, Topics.Topic<String, V> topic, String name) {
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name))
+                .filterNot((key, value) -> SegmentMarker.is(key), Named.as(name + "-without-segment-markers"));
     }
 
     private static <K, V> Produced<K, V> produced(Topics.Topic<K, V> topic, String name) {
