@@ -20,6 +20,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.usersync.capture.engine.DebeziumProperties;
 import io.usersync.capture.engine.KafkaChangePublisher;
+import io.usersync.capture.engine.LoadedRows;
 
 /**
  * One run of the embedded Debezium engine, from the committed offsets until {@link #close()}: a capture that loses its
@@ -37,9 +38,9 @@ final class CaptureEngine implements AutoCloseable {
     private final Consumer<Throwable> onFailure;
     private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
-    private CaptureEngine(CaptureConfig config, Consumer<Throwable> onFailure) {
+    private CaptureEngine(CaptureConfig config, LoadedRows loadedRows, Consumer<Throwable> onFailure) {
         this.onFailure = onFailure;
-        this.publisher = KafkaChangePublisher.create(config);
+        this.publisher = KafkaChangePublisher.create(config, loadedRows);
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumProperties.of(config))
                 .using(new DebeziumEngine.ConnectorCallback() {
@@ -56,11 +57,12 @@ final class CaptureEngine implements AutoCloseable {
     /**
      * Starts the engine and returns once its task runs.
      *
-     * @param onFailure told, on the engine's thread, when the engine stops on its own with an error
+     * @param loadedRows told of the rows of the initial load of auth.users as Kafka acknowledges them
+     * @param onFailure  told, on the engine's thread, when the engine stops on its own with an error
      * @throws IllegalStateException when the engine fails while starting
      */
-    static CaptureEngine start(CaptureConfig config, Consumer<Throwable> onFailure) {
-        CaptureEngine engine = new CaptureEngine(config, onFailure);
+    static CaptureEngine start(CaptureConfig config, LoadedRows loadedRows, Consumer<Throwable> onFailure) {
+        CaptureEngine engine = new CaptureEngine(config, loadedRows, onFailure);
         engine.thread.execute(engine.engine);
         try {
             engine.started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

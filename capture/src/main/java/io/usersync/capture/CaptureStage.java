@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,8 +53,12 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
     /** Every use of the lease after start runs on this thread. */
     private final ScheduledExecutorService leaseThread = Executors.newSingleThreadScheduledExecutor(
             runnable -> new Thread(runnable, "usersync-capture-lease"));
+    /** Reports the initial load's progress, apart from the lease's thread: its total is a count of auth.users. */
+    private final ScheduledExecutorService loadReports = Executors.newSingleThreadScheduledExecutor(
+            runnable -> new Thread(runnable, "usersync-capture-load"));
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final DebeziumActivity activity;
+    private final LoadProgress load;
     private volatile Role role = Role.STARTING;
     /** A standby logs once that PostgreSQL is unreachable, not at every try. Lease thread only. */
     private boolean unreachable;
@@ -69,6 +74,7 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
         // DebeziumProperties names the connector's topic prefix, and with it its metrics, after the slot.
         this.activity = new DebeziumActivity(config.slotName());
         this.lease = new SlotLease(config.database(), config.slotName());
+        this.load = new LoadProgress(this::authUsersRowCount, loadReports, System::currentTimeMillis);
     }
 
     /**
@@ -99,6 +105,21 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
             role = Role.STANDBY;
         }
         leaseThread.scheduleWithFixedDelay(this::tick, LEASE_POLL.toMillis(), LEASE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        long every = LoadProgress.INTERVAL.toMillis();
+        loadReports.scheduleWithFixedDelay(load::report, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The rows of auth.users now, for the initial load's total; empty, and said, when they cannot be counted. */
+    private OptionalLong authUsersRowCount() {
+        try (Connection connection = database.getConnection();
+                PreparedStatement count = connection.prepareStatement("select count(id) from " + DebeziumProperties.CAPTURED_TABLE);
+                ResultSet rs = count.executeQuery()) {
+            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+        } catch (SQLException e) {
+            log.info("Cannot count the rows of {} for the initial load's progress ({}): its total stays unknown",
+                    DebeziumProperties.CAPTURED_TABLE, e.getSQLState());
+            return OptionalLong.empty();
+        }
     }
 
     /**
@@ -162,11 +183,13 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
                 .tag("slot", config.slotName())
                 .description("1 while this capture reads the replication slot, 0 while it stands by or is stopped")
                 .register(registry);
+        load.bindTo(registry);
     }
 
     /** Stops the engine, which flushes its offsets, then the producer, and gives the lease up. Safe to call more than once. */
     @Override
     public void close() {
+        loadReports.shutdownNow();
         leaseThread.shutdownNow();
         try {
             if (!leaseThread.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -239,7 +262,7 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
             keepPublication();
             lease.awaitSlotReleased(SLOT_RELEASE_TIMEOUT, LEASE_POLL);
             warnIfTheSlotIsGone();
-            engine = CaptureEngine.start(config, this::onEngineFailure);
+            engine = CaptureEngine.start(config, load, this::onEngineFailure);
         } catch (RuntimeException e) {
             stopEngine();
             lease.close();

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.usersync.capture.preflight.CaptureStartupException;
 import io.usersync.capture.resync.ResyncSignal;
 import io.usersync.embedded.EmbeddedKafkaBroker;
@@ -144,6 +145,35 @@ class CaptureIT {
             added.forEach(id -> assertThat(opsByUser.get(id)).as(id).containsExactly("c"));
             assertThat(opsByUser.get(sentinel.toString())).containsExactly("c");
         }
+    }
+
+    @Test
+    void shouldReportTheInitialLoadAsItsRowsOfTheTableAndNotTheChangesStreamedAfterIt() throws Exception {
+        TestDatabase database = migratedDatabase();
+        AuthUsersTable users = new AuthUsersTable(database);
+        for (int i = 0; i < 40; i++) {
+            users.signUp("loaded" + i + "@example.com", "{}", "{}");
+        }
+        CaptureConfig config = config(database);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CaptureStage stage = new CaptureStage(config, TestDatabase.dataSource(config.database()));
+        stages.add(stage);
+        stage.bindTo(registry);
+        stage.start();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(registry.get(LoadMeters.RUNNING).gauge().value()).as("running").isZero();
+            assertThat(registry.get(LoadMeters.LOADED).gauge().value()).as("loaded").isEqualTo(40);
+        });
+        assertThat(registry.get(LoadMeters.TOTAL).gauge().value()).as("total").isEqualTo(40);
+
+        for (int i = 0; i < 5; i++) {
+            users.signUp("streamed" + i + "@example.com", "{}", "{}");
+        }
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), config.topic())) {
+            reader.awaitAtLeast(45);
+        }
+        assertThat(registry.get(LoadMeters.LOADED).gauge().value()).as("loaded after streaming").isEqualTo(40);
+        assertThat(registry.get(LoadMeters.RUNNING).gauge().value()).as("running after streaming").isZero();
     }
 
     @Test

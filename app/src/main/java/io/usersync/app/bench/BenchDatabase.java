@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -87,6 +88,12 @@ final class BenchDatabase implements AutoCloseable {
 
     /** Waits until the users created in [from, to) all have their row; returns how many do. */
     long awaitSynced(String name, Timestamp from, Timestamp to, long expected, Duration timeout) throws Exception {
+        return awaitSynced(name, from, to, expected, timeout, () -> "");
+    }
+
+    /** @param more what else to say in each progress line, after the users synced */
+    long awaitSynced(String name, Timestamp from, Timestamp to, long expected, Duration timeout, Supplier<String> more)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastReport = System.nanoTime();
         long synced;
@@ -103,7 +110,7 @@ final class BenchDatabase implements AutoCloseable {
                     break;
                 }
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
-                    progress.printf("bench: %s: %,d of %,d users synced%n", name, synced, expected);
+                    progress.printf("bench: %s: %,d of %,d users synced%s%n", name, synced, expected, more.get());
                     lastReport = System.nanoTime();
                 }
                 TimeUnit.MILLISECONDS.sleep(POLL.toMillis());

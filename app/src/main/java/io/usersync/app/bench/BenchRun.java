@@ -158,7 +158,8 @@ final class BenchRun implements AutoCloseable {
         Window window = begin();
         Timestamp t0 = db.now();
         startPipeline();
-        long synced = db.awaitSynced("backfill", loadStart, t0, n, plan.timeout());
+        long synced = db.awaitSynced("backfill", loadStart, t0, n, plan.timeout(),
+                () -> CaptureLoad.progress(application.registry()));
         long t0Micros = BenchDatabase.micros(t0);
         return finish(window, "backfill", "backfill", String.format("%,d Google-shaped users in auth.users before the pipeline"
                 + " started; users/s and latencies from the pipeline's start (Application.start, the moment before) to each"

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.usersync.app.run.StageHealth;
+import io.usersync.capture.LoadMeters;
 
 /**
  * The body of {@code GET /metrics.json}: what the dashboard shows, read from the process's own Micrometer
@@ -82,6 +83,7 @@ final class DashboardMetrics {
         putOrNull(lag, "process", consumerLag(true));
         putOrNull(lag, "sink", consumerLag(false));
         putOrNull(body, "replicationSlotLagBytes", gauge(SLOT_LAG));
+        initialLoad(body.putObject("initialLoad"));
         deadLetters(body.putObject("deadLetters"));
         ObjectNode chart = body.putObject("history");
         chart.put("intervalSeconds", Dashboard.SAMPLE_INTERVAL.toSeconds());
@@ -146,6 +148,23 @@ final class DashboardMetrics {
         Timer batch = registry.find(SINK_BATCH_WRITE).timer();
         putOrNull(sink, "batchWriteMeanMs", batch == null || batch.count() == 0 ? null : round(batch.mean(TimeUnit.MILLISECONDS), 1));
         putOrNull(sink, "batchWriteMaxMs", batch == null ? null : round(batch.max(TimeUnit.MILLISECONDS), 1));
+    }
+
+    /**
+     * The initial load of auth.users by this process's capture: {@code state} is running, done (its figures those of
+     * the last load), none (no load since this capture started), or null when this process runs no active capture.
+     */
+    private void initialLoad(ObjectNode load) {
+        Double running = gauge(LoadMeters.RUNNING);
+        Double loaded = gauge(LoadMeters.LOADED);
+        Double total = gauge(LoadMeters.TOTAL);
+        String state = running == null ? null : running > 0 ? "running" : loaded != null && loaded > 0 ? "done" : "none";
+        load.put("state", state);
+        putOrNull(load, "loaded", loaded);
+        putOrNull(load, "total", total);
+        putOrNull(load, "percent", loaded == null || total == null || total <= 0 ? null : round(Math.min(100, 100 * loaded / total), 1));
+        putOrNull(load, "perSecond", roundOrNull(gauge(LoadMeters.PER_SECOND), 0));
+        putOrNull(load, "secondsLeft", roundOrNull(gauge(LoadMeters.SECONDS_LEFT), 0));
     }
 
     private void deadLetters(ObjectNode body) {

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.usersync.app.run.StageHealth;
+import io.usersync.capture.LoadMeters;
 
 class DashboardMetricsTest {
 
@@ -47,6 +48,44 @@ class DashboardMetricsTest {
         assertThat(body.at("/synced/secondsSinceLastSync").asLong()).isEqualTo(5);
         assertThat(body.at("/successRate/lastMinutePercent").asDouble()).isEqualTo(99.01);
         assertThat(body.at("/successRate/sinceStartPercent").asDouble()).isEqualTo(99.34);
+    }
+
+    @Test
+    void shouldShowTheInitialLoadAsCaptureCountsIt() {
+        gauge(LoadMeters.RUNNING, 1);
+        gauge(LoadMeters.LOADED, 12_000);
+        gauge(LoadMeters.TOTAL, 48_000);
+        gauge(LoadMeters.PER_SECOND, 3_999.6);
+        gauge(LoadMeters.SECONDS_LEFT, 9.04);
+
+        JsonNode load = metrics(List.of()).snapshot().get("initialLoad");
+
+        assertThat(load.get("state").asText()).isEqualTo("running");
+        assertThat(load.get("loaded").asLong()).isEqualTo(12_000);
+        assertThat(load.get("total").asLong()).isEqualTo(48_000);
+        assertThat(load.get("percent").asDouble()).isEqualTo(25.0);
+        assertThat(load.get("perSecond").asLong()).isEqualTo(4_000);
+        assertThat(load.get("secondsLeft").asLong()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldShowALoadThatEndedAsDoneWithoutRateOrTimeLeft() {
+        gauge(LoadMeters.RUNNING, 0);
+        gauge(LoadMeters.LOADED, 48_000);
+        gauge(LoadMeters.TOTAL, 48_000);
+        gauge(LoadMeters.PER_SECOND, Double.NaN);
+        gauge(LoadMeters.SECONDS_LEFT, Double.NaN);
+
+        JsonNode load = metrics(List.of()).snapshot().get("initialLoad");
+
+        assertThat(load.get("state").asText()).isEqualTo("done");
+        assertThat(load.get("percent").asDouble()).isEqualTo(100.0);
+        assertThat(load.get("perSecond").isNull()).isTrue();
+        assertThat(load.get("secondsLeft").isNull()).isTrue();
+    }
+
+    private void gauge(String name, double value) {
+        Gauge.builder(name, () -> value).register(registry);
     }
 
     @Test
@@ -83,6 +122,8 @@ class DashboardMetricsTest {
         assertThat(body.at("/consumerLag/sink").isNull()).isTrue();
         assertThat(body.at("/replicationSlotLagBytes").isNull()).isTrue();
         assertThat(body.at("/latency/commitToRowMs/p99").isNull()).isTrue();
+        assertThat(body.at("/initialLoad/state").isNull()).isTrue();
+        assertThat(body.at("/initialLoad/loaded").isNull()).isTrue();
     }
 
     @Test

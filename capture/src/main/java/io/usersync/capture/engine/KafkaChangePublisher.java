@@ -64,28 +64,34 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
     private final String deadLetterTopic;
     private final int maxRequestSize;
     private final Clock clock;
+    private final String capturedDestination;
+    private final LoadedRows loadedRows;
 
     /**
      * @param topicByDestination the Kafka topic for each Debezium destination that is published; changes of
      *                           any other destination (the heartbeat table) are only marked processed
      * @param messageDestination the destination of logical decoding messages, whose key is their prefix and
      *                           whose content names the user
+     * @param capturedDestination the destination of {@code auth.users}, whose initial load {@code loadedRows} is told of
      */
     public KafkaChangePublisher(Producer<String, byte[]> producer, Map<String, String> topicByDestination,
-            String messageDestination, String deadLetterTopic, int maxRequestSize, Clock clock) {
+            String messageDestination, String deadLetterTopic, int maxRequestSize, Clock clock, String capturedDestination,
+            LoadedRows loadedRows) {
         this.producer = producer;
         this.topicByDestination = Map.copyOf(topicByDestination);
         this.messageDestination = messageDestination;
         this.deadLetterTopic = deadLetterTopic;
         this.maxRequestSize = maxRequestSize;
         this.clock = clock;
+        this.capturedDestination = capturedDestination;
+        this.loadedRows = loadedRows;
     }
 
     /**
      * A producer tuned for this job: idempotent and ordered per key, with a short linger for latency. No
      * compression by default: on a loopback or LAN broker it costs more CPU than it saves.
      */
-    public static KafkaChangePublisher create(CaptureConfig config) {
+    public static KafkaChangePublisher create(CaptureConfig config, LoadedRows loadedRows) {
         Map<String, Object> producerConfig = config.kafka().clientProperties(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "usersync-capture",
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -95,7 +101,27 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         return new KafkaChangePublisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
                 topicsByDestination(config), DebeziumProperties.messageDestination(config), config.deadLetterTopic(),
-                maxRequestSize(producerConfig), Clock.systemUTC());
+                maxRequestSize(producerConfig), Clock.systemUTC(), DebeziumProperties.capturedDestination(config), loadedRows);
+    }
+
+    /** A row of a replication slot's snapshot (the initial load), as opposed to a change or an incremental snapshot's row. */
+    enum LoadRow { NONE, ROW, LAST }
+
+    static LoadRow loadRow(SourceRecord record) {
+        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null
+                || !"r".equals(envelope.getString("op")) || envelope.schema().field("source") == null) {
+            return LoadRow.NONE;
+        }
+        Struct source = envelope.getStruct("source");
+        Object snapshot = source == null || source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        if (snapshot == null) {
+            return LoadRow.NONE;
+        }
+        return switch (snapshot.toString()) {
+            case "last", "last_in_data_collection" -> LoadRow.LAST;
+            case "false", "incremental" -> LoadRow.NONE;
+            default -> LoadRow.ROW;
+        };
     }
 
     /**
@@ -135,9 +161,16 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+        int loaded = 0;
+        boolean lastLoaded = false;
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
             String topic = topicByDestination.get(record.topic());
+            if (record.topic().equals(capturedDestination)) {
+                LoadRow row = loadRow(record);
+                loaded += row == LoadRow.NONE ? 0 : 1;
+                lastLoaded |= row == LoadRow.LAST;
+            }
             if (topic != null) {
                 byte[] value = ConnectJson.write(record.valueSchema(), record.value());
                 String key = record.topic().equals(messageDestination) ? announcedUserId(value) : userId(record.key());
@@ -155,6 +188,7 @@ public final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer
         for (Future<RecordMetadata> send : sends) {
             awaitAcknowledged(send);
         }
+        loadedRows.acknowledged(loaded, lastLoaded);
         for (RecordChangeEvent<SourceRecord> record : records) {
             committer.markProcessed(record);
         }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,8 +68,12 @@ class KafkaChangePublisherTest {
     }
 
     private static KafkaChangePublisher publisher(MockProducer<String, byte[]> producer) {
+        return publisher(producer, LoadedRows.NONE);
+    }
+
+    private static KafkaChangePublisher publisher(MockProducer<String, byte[]> producer, LoadedRows loadedRows) {
         return new KafkaChangePublisher(producer, KafkaChangePublisher.topicsByDestination(CONFIG),
-                DebeziumProperties.messageDestination(CONFIG), DLT, MAX_REQUEST_SIZE, CLOCK);
+                DebeziumProperties.messageDestination(CONFIG), DLT, MAX_REQUEST_SIZE, CLOCK, USERS, loadedRows);
     }
 
     private static final Schema KEY = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).build();
@@ -106,6 +112,40 @@ class KafkaChangePublisherTest {
         assertThat(producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key, record -> text(record.value()))
                 .containsExactly(tuple(CaptureConfigs.CDC_TOPIC, ADA, "{\"op\":\"c\"}"),
                         tuple(CaptureConfigs.CDC_TOPIC, BOB, "{\"op\":\"u\"}"));
+    }
+
+    @Test
+    void shouldTellTheRowsOfTheInitialLoadOfAuthUsersOnceKafkaAcknowledgedThem() throws Exception {
+        MockProducer<String, byte[]> producer = producer(false);
+        List<String> told = new ArrayList<>();
+        KafkaChangePublisher publisher = publisher(producer, (rows, last) -> told.add(rows + (last ? " last" : "")));
+        List<RecordChangeEvent<SourceRecord>> batch = List.of(read(USERS, ADA, "r", "first"), read(USERS, BOB, "r", "true"),
+                read(USERS, ADA, "u", "false"), read(USERS, BOB, "r", "incremental"), read(PROFILES, ADA, "r", "last"));
+
+        Future<?> handled = engineThread.submit(() -> {
+            publisher.handleBatch(batch, new RecordingCommitter());
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == batch.size());
+        assertThat(told).as("before Kafka acknowledged the batch").isEmpty();
+        while (producer.completeNext()) {
+            // Acknowledges every send.
+        }
+        handled.get(10, TimeUnit.SECONDS);
+        publisher(producer(true), (rows, last) -> told.add(rows + (last ? " last" : "")))
+                .handleBatch(List.of(read(USERS, ADA, "r", "last_in_data_collection")), new RecordingCommitter());
+
+        assertThat(told).containsExactly("2", "1 last");
+    }
+
+    private static final Schema SOURCE = SchemaBuilder.struct().field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).build();
+    private static final Schema ENVELOPE = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("source", SOURCE).build();
+
+    /** A change as Debezium's Connect structs carry it, with its op and its source's snapshot field. */
+    private static Change read(String destination, String userId, String op, String snapshot) {
+        Struct value = new Struct(ENVELOPE).put("op", op).put("source", new Struct(SOURCE).put("snapshot", snapshot));
+        return new Change(new SourceRecord(Map.of(), Map.of(), destination, null, KEY, new Struct(KEY).put("id", userId),
+                ENVELOPE, value));
     }
 
     @Test
