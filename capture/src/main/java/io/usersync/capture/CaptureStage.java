@@ -276,6 +276,7 @@ public final class CaptureStage implements AutoCloseable, MeterBinder {
         if (engine != null) {
             engine.close();
             engine = null;
+            load.stopped();
         }
     }
 

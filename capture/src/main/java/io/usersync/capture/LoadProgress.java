@@ -19,7 +19,7 @@ import io.usersync.capture.engine.LoadedRows;
  * How far the initial load of {@code auth.users} (the snapshot a new replication slot starts with) has come: the rows
  * of it Kafka has acknowledged, of how many, at what rate, and the time left. The total is the row count of
  * {@code auth.users} when the load began (rows inserted during it are streamed after it, not counted). A load that
- * starts again after a crash of capture (Debezium's snapshot starts over) counts from zero again.
+ * starts again after capture's engine stopped or crashed (Debezium's snapshot starts over) counts from zero again.
  *
  * <p>Rows are counted on the engine's thread, and the table's rows as the load begins, on another; {@link #report()}
  * runs every {@link #INTERVAL}: it updates the rate and logs one line while a load runs, and one when it is done.
@@ -81,7 +81,21 @@ final class LoadProgress implements LoadedRows, MeterBinder {
         }
     }
 
-    /** The reporter's tick: the total once, the rate over the last interval, and a log line. */
+    /**
+     * The engine stopped (capture lost its lease, or is closing): a load under way was cut short, and the next engine
+     * takes its snapshot again from the start (Debezium's snapshot does not resume), counted as a new load.
+     */
+    void stopped() {
+        if (state == State.RUNNING) {
+            log.info("Initial load of auth.users stopped at {} users: capture's engine stopped; the load starts over with"
+                    + " the next one", loaded.get());
+            perSecond = Double.NaN;
+            loaded.set(0);
+            state = State.IDLE;
+        }
+    }
+
+    /** The reporter's tick: the rate over the last interval, and a log line. */
     void report() {
         State now = state;
         if (now == State.IDLE) {

@@ -66,6 +66,18 @@ class LoadProgressTest {
     }
 
     @Test
+    void shouldCountALoadCutShortByAStoppedEngineFromZeroWhenItStartsOver() {
+        load.acknowledged(4_000, false);
+        load.stopped();
+
+        assertThat(load.running()).isFalse();
+        assertThat(load.loaded()).as("not a load done").isZero();
+        load.acknowledged(1_000, false);
+        assertThat(load.running()).isTrue();
+        assertThat(load.loaded()).isEqualTo(1_000);
+    }
+
+    @Test
     void shouldTakeTheTotalAsTheLoadBeginsNotAsItIsReported() {
         load.acknowledged(100, false);
         rowCount.set(10_500);

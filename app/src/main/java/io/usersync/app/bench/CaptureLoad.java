@@ -10,11 +10,14 @@ final class CaptureLoad {
     private CaptureLoad() {
     }
 
-    /** How far capture has published the load; empty when this process runs no capture. */
+    /** How far capture has published the load; empty before it (or when this process runs no capture). */
     static String progress(MeterRegistry registry) {
         Gauge loaded = registry.find(LoadMeters.LOADED).gauge();
-        if (loaded == null) {
+        if (loaded == null || loaded.value() == 0) {
             return "";
+        }
+        if (registry.get(LoadMeters.RUNNING).gauge().value() == 0) {
+            return String.format("; capture's initial load: done, %,.0f published", loaded.value());
         }
         double left = registry.get(LoadMeters.SECONDS_LEFT).gauge().value();
         return String.format("; capture's initial load: %,.0f of %,.0f published, %,.0f/s, %s", loaded.value(),
