@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -35,8 +36,8 @@ final class LoadProgress implements LoadedRows, MeterBinder {
     private final Executor counting;
     private final LongSupplier millis;
     private final AtomicLong loaded = new AtomicLong();
-    /** Set by the engine's thread when a load begins and when its last row is acknowledged; read by the reporter. */
-    private volatile State state = State.IDLE;
+    /** Set by the engine's thread when a load begins, ends or is cut short; by the reporter once it said it is done. */
+    private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
     private volatile long startedAtMs;
     private volatile long endedAtMs;
     private volatile long total = -1;
@@ -64,20 +65,20 @@ final class LoadProgress implements LoadedRows, MeterBinder {
         if (rows == 0 && !last) {
             return;
         }
-        if (state != State.RUNNING) {
+        if (state.get() != State.RUNNING) {
             loaded.set(0);
             total = -1;
             perSecond = Double.NaN;
             startedAtMs = millis.getAsLong();
             previousLoaded = 0;
             previousAtMs = startedAtMs;
-            state = State.RUNNING;
+            state.set(State.RUNNING);
             counting.execute(() -> total = rowCount.get().orElse(-1));
         }
         loaded.addAndGet(rows);
         if (last) {
             endedAtMs = millis.getAsLong();
-            state = State.DONE;
+            state.set(State.DONE);
         }
     }
 
@@ -86,18 +87,18 @@ final class LoadProgress implements LoadedRows, MeterBinder {
      * takes its snapshot again from the start (Debezium's snapshot does not resume), counted as a new load.
      */
     void stopped() {
-        if (state == State.RUNNING) {
+        if (state.get() == State.RUNNING) {
             log.info("Initial load of auth.users stopped at {} users: capture's engine stopped; the load starts over with"
                     + " the next one", loaded.get());
             perSecond = Double.NaN;
             loaded.set(0);
-            state = State.IDLE;
+            state.set(State.IDLE);
         }
     }
 
     /** The reporter's tick: the rate over the last interval, and a log line. */
     void report() {
-        State now = state;
+        State now = state.get();
         if (now == State.IDLE) {
             return;
         }
@@ -108,7 +109,7 @@ final class LoadProgress implements LoadedRows, MeterBinder {
             log.info("Initial load of auth.users done: {} users in {} s ({} users/s); streaming its changes",
                     count, String.format("%.1f", seconds), Math.round(count / seconds));
             perSecond = Double.NaN;
-            state = State.IDLE;
+            state.compareAndSet(State.DONE, State.IDLE);
             return;
         }
         if (at > previousAtMs) {
@@ -123,7 +124,7 @@ final class LoadProgress implements LoadedRows, MeterBinder {
     }
 
     boolean running() {
-        return state == State.RUNNING;
+        return state.get() == State.RUNNING;
     }
 
     long loaded() {

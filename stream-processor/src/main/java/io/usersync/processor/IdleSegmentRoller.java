@@ -111,7 +111,8 @@ final class IdleSegmentRoller implements AutoCloseable {
             long now = clock.millis();
             List<TopicPartition> quiet = new ArrayList<>();
             tails.forEach((partition, tail) -> {
-                if (needsMarker(tail, now, rollTimes.get(partition.topic()) + CLOCK_SLACK.toMillis())) {
+                long slack = CLOCK_SLACK.toMillis();
+                if (needsMarker(tail, now, Math.min(rollTimes.get(partition.topic()), Long.MAX_VALUE - slack) + slack)) {
                     quiet.add(partition);
                 }
             });
