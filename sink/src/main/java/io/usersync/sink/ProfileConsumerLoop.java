@@ -132,19 +132,18 @@ final class ProfileConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private void add(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
-            if (SegmentMarker.is(record.key())) {
-                buffer.markRead(new TopicPartition(record.topic(), record.partition()), record.offset());
-                continue;
-            }
             try {
-                buffer.add(ProfileRecords.parse(record));
+                if (!SegmentMarker.is(record.key())) {
+                    buffer.add(ProfileRecords.parse(record));
+                    continue;
+                }
             } catch (IOException | IllegalArgumentException e) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                deadLetters.report(new ProfileWrite(record.key(), null, 0, partition, record.offset(), record.value(),
-                        ProfileRecords.attempt(record)), DeadLetterReasons.unreadable(e), e);
+                deadLetters.report(new ProfileWrite(record.key(), null, 0, new TopicPartition(record.topic(), record.partition()),
+                        record.offset(), record.value(), ProfileRecords.attempt(record)), DeadLetterReasons.unreadable(e), e);
                 metrics.deadLetter();
-                buffer.markRead(partition, record.offset());
             }
+            // Read, and nothing to write: a segment marker, or a record sent to the dead letters.
+            buffer.markRead(new TopicPartition(record.topic(), record.partition()), record.offset());
         }
     }
 
